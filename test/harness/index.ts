@@ -1,0 +1,12 @@
+export { readBinary } from './binary';
+export type { CredentialsByType } from './credentials';
+export type { RunResult } from './execution';
+export type { LogEntry, LogLevel } from './log-capture';
+export type { ExtraNodeTypes } from './node-types';
+export { resumeWorkflow } from './resume-workflow';
+export type { ResumeRequest } from './resume-workflow';
+export { runWorkflow } from './run-workflow';
+export type { RunOptions } from './run-workflow';
+export { START_NODE_TYPE } from './start-node';
+export { START_NODE_NAME, singleNodeWorkflow } from './workflow-builders';
+export type { NodeUnderTest } from './workflow-builders';

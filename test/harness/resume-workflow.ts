@@ -1,0 +1,174 @@
+/**
+ * Continues a waiting execution in-process, following n8n's waiting-webhook path
+ * (packages/cli/src/webhooks/waiting-webhooks.ts → webhook-helpers.ts `executeWebhook`):
+ * disable the waiting node, clear `waitTill`, drop its "waiting" run, let the node's
+ * `webhook()` turn the request into items, put those on the stack as the node's output,
+ * and hand the same execution data back to `WorkflowExecute.processRunExecutionData`.
+ */
+import { ExecutionLifecycleHooks, WAITING_TOKEN_QUERY_PARAM, WebhookContext } from 'n8n-core';
+import type {
+	IDataObject,
+	IHttpRequestMethods,
+	IRunExecutionData,
+	IWebhookData,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { buildAdditionalData } from './additional-data';
+import { harnessLogger } from './engine';
+import type { ExecuteOptions, ExecutionSetup, RunResult } from './execution';
+import { execute, setupOfResult } from './execution';
+import { RecordedResponse, fakeRequest } from './fake-http';
+
+export interface ResumeRequest extends Pick<ExecuteOptions, 'abortAfterMs' | 'cancelGraceMs'> {
+	method?: IHttpRequestMethods;
+	headers?: Record<string, string>;
+	query?: IDataObject;
+	/**
+	 * The URL the caller used (e.g. the `callback_url` the node submitted). When given, it
+	 * must be this execution's resume URL with the right `signature`, as n8n requires.
+	 */
+	url?: string;
+}
+
+export interface ResumeResult extends RunResult {
+	/** False when `webhook()` threw or returned no `workflowData`: n8n keeps the run waiting. */
+	resumed: boolean;
+	/** What the caller would have received from the waiting webhook. */
+	response: RecordedResponse;
+	webhookError?: Error;
+}
+
+export async function resumeWorkflow(
+	previous: RunResult,
+	webhookBody: unknown,
+	request: ResumeRequest = {},
+): Promise<ResumeResult> {
+	const setup = setupOfResult.get(previous);
+	if (!setup) throw new Error('resumeWorkflow needs a RunResult returned by runWorkflow/resumeWorkflow');
+	if (previous.status !== 'waiting') {
+		throw new Error(`Execution ${setup.executionId} is "${previous.status}", not waiting`);
+	}
+	if (request.url !== undefined) assertIsResumeUrl(request.url, previous);
+	harnessLogger.drain(); // the result's logs start here, webhook() included
+
+	// Work on a copy so `previous` still shows the waiting state to the test.
+	const data = structuredClone(previous.run.data);
+	const waitingNodeName = data.resultData.lastNodeExecuted!;
+	const stackEntry = data.executionData!.nodeExecutionStack[0];
+	// Disabled so the engine forwards the webhook's items instead of running execute() again.
+	stackEntry.node.disabled = true;
+	data.waitTill = undefined;
+	data.resultData.runData[waitingNodeName].pop();
+
+	const method = request.method ?? 'POST';
+	const query = request.url ? Object.fromEntries(new URL(request.url).searchParams) : {};
+	const response = new RecordedResponse();
+	const invocation = await invokeRestartWebhook(setup, data, waitingNodeName, response, {
+		method,
+		body: webhookBody,
+		headers: request.headers ?? {},
+		query: { ...query, ...request.query },
+	});
+
+	if (invocation.error || invocation.result?.workflowData === undefined) {
+		const unchanged: ResumeResult = {
+			...previous,
+			logs: harnessLogger.drain(),
+			resumed: false,
+			response: respondWith(response, invocation),
+			webhookError: invocation.error,
+		};
+		setupOfResult.set(unchanged, setup);
+		return unchanged;
+	}
+
+	stackEntry.data.main = invocation.result.workflowData;
+	// n8n sets this so items on outputs other than the first are not dropped (n8n#12823).
+	stackEntry.metadata = { ...stackEntry.metadata, forwardAllOutputs: true };
+	const continued = await execute(setup, data, { ...request, isResume: true });
+	return { ...continued, resumed: true, response: respondWith(response, invocation) };
+}
+
+interface WebhookInvocation {
+	result?: IWebhookResponseData;
+	error?: Error;
+}
+
+async function invokeRestartWebhook(
+	setup: ExecutionSetup,
+	data: IRunExecutionData,
+	nodeName: string,
+	response: RecordedResponse,
+	request: { method: IHttpRequestMethods; body: unknown; headers: Record<string, string>; query: IDataObject },
+): Promise<WebhookInvocation> {
+	const { workflow } = setup;
+	const node = workflow.getNode(nodeName)!;
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	// Literal httpMethod only: a node resumed by a callback declares a fixed method.
+	const description = nodeType.description.webhooks?.find(
+		(webhook) => webhook.restartWebhook === true && webhook.httpMethod === request.method,
+	);
+	if (!description || !nodeType.webhook) {
+		// n8n answers 404: "does not contain a waiting webhook with a matching path/method".
+		throw new Error(
+			`Node "${nodeName}" declares no ${request.method} webhook with restartWebhook: true`,
+		);
+	}
+
+	const additionalData = buildAdditionalData({
+		hooks: new ExecutionLifecycleHooks(setup.mode, setup.executionId, setup.workflowData),
+		credentialsHelper: setup.credentialsHelper,
+		executionId: setup.executionId,
+		workflowId: setup.workflowData.id,
+		instanceBaseUrl: setup.instanceBaseUrl,
+	});
+	additionalData.httpRequest = fakeRequest(request);
+	additionalData.httpResponse = response.asExpressResponse();
+
+	const webhookData: IWebhookData = {
+		httpMethod: request.method,
+		node: nodeName,
+		path: description.path,
+		webhookDescription: description,
+		workflowId: setup.workflowData.id,
+		workflowExecuteAdditionalData: additionalData,
+	};
+	const context = new WebhookContext(workflow, node, additionalData, setup.mode, webhookData, [], data);
+	try {
+		return { result: await nodeType.webhook.call(context) };
+	} catch (error) {
+		return { error: error as Error };
+	}
+}
+
+/**
+ * What n8n answers the caller (default "onReceived" response mode): a response the node
+ * wrote itself wins; a throwing webhook() gets a 500; otherwise 200 with `webhookResponse`.
+ */
+function respondWith(response: RecordedResponse, invocation: WebhookInvocation): RecordedResponse {
+	const { result, error } = invocation;
+	if (response.finished || result?.noWebhookResponse) return response;
+	if (error) {
+		response.statusCode = 500;
+		response.body = { message: 'Error in workflow' };
+		return response;
+	}
+	response.statusCode = 200;
+	response.body =
+		result?.webhookResponse ??
+		{ message: result?.workflowData ? 'Workflow was started' : 'Webhook call received' };
+	return response;
+}
+
+function assertIsResumeUrl(url: string, previous: RunResult) {
+	const expected = new URL(previous.resumeUrl!);
+	const actual = new URL(url);
+	if (actual.origin + actual.pathname !== expected.origin + expected.pathname) {
+		throw new Error(`${url} is not the resume URL of this execution (${previous.resumeUrl})`);
+	}
+	const signature = actual.searchParams.get(WAITING_TOKEN_QUERY_PARAM);
+	if (signature !== expected.searchParams.get(WAITING_TOKEN_QUERY_PARAM)) {
+		throw new Error(`${url} does not carry this execution's "${WAITING_TOKEN_QUERY_PARAM}"`);
+	}
+}
