@@ -1,0 +1,118 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { ApiInput } from '../../../shared/api/schemas';
+import * as field from '../../../shared/validate/fields';
+import type { VideoOperation } from './VideoOperation';
+import { durationProperty, promptProperty, soundProperty } from './common.description';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Start Image URL',
+		name: 'startImageUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://example.com/start.png',
+		description: 'Public, direct URL of a JPG or PNG: the first frame of the video',
+	},
+	{
+		displayName: 'End Image URL',
+		name: 'endImageUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://example.com/end.png',
+		description: 'Optional public, direct URL of a JPG or PNG: the last frame of the video',
+	},
+	promptProperty({ required: true }),
+	durationProperty,
+	soundProperty,
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'CFG Scale',
+				name: 'cfgScale',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 0.5,
+				description: 'How strictly the video follows the prompt, from 0 (loosely) to 1 (strictly)',
+			},
+			{
+				displayName: 'Negative Prompt',
+				name: 'negativePrompt',
+				type: 'string',
+				typeOptions: { rows: 2 },
+				default: '',
+				placeholder: 'e.g. blur, low quality',
+				description: 'What the video should avoid',
+			},
+		],
+	},
+];
+
+const schema = z
+	.object({
+		startImageUrl: field.imageUrl,
+		endImageUrl: field.optionalImageUrl,
+		prompt: field.requiredPrompt,
+		duration: field.duration,
+		sound: field.sound,
+		negativePrompt: field.optionalText,
+		cfgScale: field.cfgScale,
+	})
+	.transform(
+		(value): ApiInput => ({
+			mode: 'image-to-video',
+			prompt: value.prompt,
+			duration: value.duration,
+			sound: value.sound,
+			image_urls: value.endImageUrl
+				? [value.startImageUrl, value.endImageUrl]
+				: [value.startImageUrl],
+			negative_prompt: value.negativePrompt,
+			cfg_scale: value.cfgScale,
+		}),
+	);
+
+function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
+	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as {
+		negativePrompt?: string;
+		cfgScale?: number;
+	};
+	return {
+		startImageUrl: ctx.getNodeParameter('startImageUrl', itemIndex, ''),
+		endImageUrl: ctx.getNodeParameter('endImageUrl', itemIndex, ''),
+		prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
+		duration: ctx.getNodeParameter('duration', itemIndex, 5),
+		sound: ctx.getNodeParameter('sound', itemIndex, false),
+		negativePrompt: extra.negativePrompt,
+		cfgScale: extra.cfgScale,
+	};
+}
+
+export const imageToVideo: VideoOperation = {
+	mode: 'image-to-video',
+	description: updateDisplayOptions(
+		{ show: { resource: ['video'], operation: ['imageToVideo'] } },
+		properties,
+	),
+	rules: {
+		readParameters,
+		schema,
+		fieldLabels: {
+			startImageUrl: 'Start Image URL',
+			endImageUrl: 'End Image URL',
+			prompt: 'Prompt',
+			duration: 'Duration',
+			sound: 'Sound',
+			negativePrompt: 'Negative Prompt',
+			cfgScale: 'CFG Scale',
+		},
+	},
+};

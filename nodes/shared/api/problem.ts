@@ -1,0 +1,15 @@
+import type { TaskState } from './schemas';
+
+/**
+ * Why one item did not produce a video. Stages return it as a value so that one item's
+ * failure never stops the others; the output stage turns it into an error or an error item.
+ */
+export interface TaskProblem {
+	message: string;
+	description: string;
+	taskId?: string;
+	failCode?: string;
+	failMsg?: string;
+	state?: TaskState | 'submitted' | 'unknown';
+	httpCode?: number;
+}

@@ -1,0 +1,44 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { Readable } from 'stream';
+
+import { throwIfCancelled } from '../transport/client';
+import { backoffMs } from '../transport/retry';
+
+const DOWNLOAD_ATTEMPTS = 3;
+const DOWNLOAD_RETRY_BASE_MS = 1000;
+
+/**
+ * Streams a result file into n8n's binary data, so a large video never has to fit in memory.
+ * Result URLs are public file hosts, not APIXO's API: the request carries no API key.
+ */
+export async function downloadVideo(
+	ctx: IExecuteFunctions,
+	url: string,
+	fileName: string,
+	settings: { requestTimeoutMs: number },
+): Promise<IBinaryData> {
+	const signal = ctx.getExecutionCancelSignal();
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const response = (await ctx.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'stream',
+				returnFullResponse: true,
+				timeout: settings.requestTimeoutMs,
+				abortSignal: signal,
+			})) as { body: Readable; headers: Record<string, string | undefined> };
+			const mimeType = response.headers['content-type']?.split(';')[0]?.trim() || 'video/mp4';
+			return await ctx.helpers.prepareBinaryData(response.body, fileName, mimeType);
+		} catch (error) {
+			throwIfCancelled(signal);
+			if (attempt >= DOWNLOAD_ATTEMPTS) {
+				throw new NodeOperationError(ctx.getNode(), `Could not download the video from ${url}`, {
+					description: `The task succeeded and was paid for; the video is still at that URL. Turn off the Download option to get the URL only, or download it with an HTTP Request node. (${(error as Error).message})`,
+				});
+			}
+			await sleep(backoffMs(attempt, DOWNLOAD_RETRY_BASE_MS), signal);
+		}
+	}
+}

@@ -1,0 +1,76 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ApiInput, ApiMode } from '../api/schemas';
+import { MODEL_ID } from '../api/schemas';
+import type { CostEstimate } from '../cost/price';
+import type { FinishedTask } from '../wait/readStatus';
+import { downloadVideo } from './downloadVideo';
+
+export interface DownloadSettings {
+	download: boolean;
+	binaryPropertyName: string;
+	requestTimeoutMs: number;
+}
+
+/** What the node knows of a task beyond APIXO's record: absent for a task it did not submit. */
+export interface TaskOrigin {
+	itemIndex: number;
+	mode?: ApiMode;
+	cost?: CostEstimate;
+}
+
+/** One item per result URL, each paired with the input item that asked for the video. */
+export async function videoItems(
+	ctx: IExecuteFunctions,
+	task: FinishedTask,
+	origin: TaskOrigin,
+	settings: DownloadSettings,
+): Promise<INodeExecutionData[]> {
+	const { record, videoUrls } = task;
+	return await Promise.all(
+		videoUrls.map(async (videoUrl, videoIndex) => {
+			const json: IDataObject = {
+				taskId: record.taskId,
+				model: MODEL_ID,
+				mode: origin.mode ?? null,
+				state: 'success',
+				videoUrl,
+				videoIndex,
+				videoUrls,
+				createTime: record.createTime ?? null,
+				completeTime: record.completeTime ?? null,
+				costTimeMs: record.costTime ?? null,
+				billedSeconds: origin.cost?.billedSeconds ?? null,
+				estimatedCostUsd: origin.cost?.estimatedCostUsd ?? null,
+			};
+			const item: INodeExecutionData = { json, pairedItem: { item: origin.itemIndex } };
+			if (settings.download) {
+				const fileName =
+					videoUrls.length === 1 ? `${record.taskId}.mp4` : `${record.taskId}-${videoIndex + 1}.mp4`;
+				item.binary = {
+					[settings.binaryPropertyName]: await downloadVideo(ctx, videoUrl, fileName, settings),
+				};
+			}
+			return item;
+		}),
+	);
+}
+
+/** The item of a task that was submitted but not waited for. */
+export function submittedItem(
+	taskId: string,
+	input: ApiInput,
+	origin: TaskOrigin,
+	callbackUrl?: string,
+): INodeExecutionData {
+	const json: IDataObject = {
+		taskId,
+		model: MODEL_ID,
+		mode: input.mode,
+		state: 'submitted',
+		billedSeconds: origin.cost?.billedSeconds ?? null,
+		estimatedCostUsd: origin.cost?.estimatedCostUsd ?? null,
+	};
+	if (callbackUrl) json.callbackUrl = callbackUrl;
+	return { json, pairedItem: { item: origin.itemIndex } };
+}

@@ -1,0 +1,138 @@
+import { adviceForHttpStatus } from '../api/failures';
+import type { TaskProblem } from '../api/problem';
+import type { ApiInput } from '../api/schemas';
+import { MODEL_ID, errorBodySchema, submitResponseSchema } from '../api/schemas';
+import { mapWithConcurrency } from '../concurrency';
+import type { CostEstimate } from '../cost/price';
+import type { ApixoClient, CallOutcome } from '../transport/client';
+import { backoffMs } from '../transport/retry';
+import { sleep } from 'n8n-workflow';
+
+export interface TaskToSubmit {
+	itemIndex: number;
+	input: ApiInput;
+	cost: CostEstimate;
+}
+
+export type SubmitResult = TaskToSubmit &
+	({ ok: true; taskId: string; submittedAt: number } | { ok: false; problem: TaskProblem });
+
+export interface SubmitSettings {
+	maxConcurrency: number;
+	retryBaseMs: number;
+	/** Present when APIXO should POST the result to a URL instead of being polled. */
+	callbackUrl?: string;
+}
+
+/** Attempts per task for answers that prove APIXO did not take the task. */
+const MAX_SUBMIT_ATTEMPTS = 6;
+
+/** Marks our tasks in APIXO's logs, so support can tell where a task came from. */
+const SOURCE = 'n8n-nodes-apixo';
+
+/**
+ * Submits every task, a bounded number at a time. Each submit is a payment, so a submit is
+ * sent again only when APIXO surely did not take it (429, refused connection) or where the
+ * API reference says to retry (500, 502). Anything that may have created a task is reported,
+ * never resent.
+ */
+export async function submitTasks(
+	client: ApixoClient,
+	tasks: TaskToSubmit[],
+	settings: SubmitSettings,
+): Promise<SubmitResult[]> {
+	return await mapWithConcurrency(tasks, settings.maxConcurrency, async (task) => ({
+		...task,
+		...(await submitOne(client, task.input, settings)),
+	}));
+}
+
+type SubmitOutcome = { ok: true; taskId: string; submittedAt: number } | { ok: false; problem: TaskProblem };
+
+async function submitOne(
+	client: ApixoClient,
+	input: ApiInput,
+	settings: SubmitSettings,
+): Promise<SubmitOutcome> {
+	const body = settings.callbackUrl
+		? { request_type: 'callback', callback_url: settings.callbackUrl, input, source: SOURCE }
+		: { request_type: 'async', input, source: SOURCE };
+	for (let attempt = 1; ; attempt++) {
+		const submittedAt = Date.now();
+		const outcome = await client.send({ method: 'POST', path: `/generateTask/${MODEL_ID}`, body });
+		const verdict = judgeSubmit(outcome);
+		if (verdict.kind === 'accepted') return { ok: true, taskId: verdict.taskId, submittedAt };
+		if (verdict.kind === 'rejected' || attempt >= MAX_SUBMIT_ATTEMPTS) {
+			return { ok: false, problem: verdict.problem };
+		}
+		const retryAfter = outcome.kind === 'answered' ? outcome.retryAfterMs : undefined;
+		if (outcome.kind === 'answered' && outcome.status === 429 && retryAfter !== undefined) {
+			client.backOff(retryAfter);
+		}
+		await sleep(backoffMs(attempt, settings.retryBaseMs, retryAfter), client.cancelSignal);
+	}
+}
+
+type SubmitVerdict =
+	| { kind: 'accepted'; taskId: string }
+	| { kind: 'retry'; problem: TaskProblem }
+	| { kind: 'rejected'; problem: TaskProblem };
+
+const RETRYABLE_SUBMIT_STATUSES = new Set([429, 500, 502]);
+
+export function judgeSubmit(outcome: CallOutcome): SubmitVerdict {
+	if (outcome.kind === 'network') {
+		if (!outcome.reachedApixo) {
+			return {
+				kind: 'retry',
+				problem: {
+					message: 'Could not connect to APIXO',
+					description: `Nothing was sent, so nothing was charged (${outcome.code}). Check the credential’s base URL and your network.`,
+				},
+			};
+		}
+		return { kind: 'rejected', problem: unknownOutcome(describeNetworkFailure(outcome.code)) };
+	}
+	if (outcome.kind === 'malformed') {
+		return { kind: 'rejected', problem: unknownOutcome(`APIXO answered HTTP ${outcome.status} with an unreadable body`) };
+	}
+	const accepted = submitResponseSchema.safeParse(outcome.body);
+	const status = accepted.success && accepted.data.code !== 200 ? accepted.data.code : outcome.status;
+	if (status >= 200 && status < 300 && accepted.success) {
+		return { kind: 'accepted', taskId: accepted.data.data.taskId };
+	}
+	if (status >= 200 && status < 300) {
+		return { kind: 'rejected', problem: unknownOutcome('APIXO’s answer had no task ID') };
+	}
+	const advice = adviceForHttpStatus(status);
+	const apiMessage = errorBodySchema.safeParse(outcome.body);
+	const problem: TaskProblem = {
+		message: `APIXO refused the task: ${advice.meaning} (HTTP ${status})`,
+		description: `${apiMessage.success ? `APIXO said: “${apiMessage.data.message}”. ` : ''}${advice.fix}`,
+		httpCode: status,
+	};
+	if (RETRYABLE_SUBMIT_STATUSES.has(status)) return { kind: 'retry', problem };
+	if (status >= 500) {
+		return { kind: 'rejected', problem: unknownOutcome(`APIXO answered HTTP ${status} (${advice.meaning})`) };
+	}
+	return { kind: 'rejected', problem };
+}
+
+/**
+ * In words, not socket codes: n8n rewrites an API error whose message holds a code such as
+ * ECONNRESET into a generic one, which would hide that the task may have been paid for.
+ */
+function describeNetworkFailure(code: string): string {
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return 'no answer within the request timeout';
+	if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection broke before the answer';
+	return 'the connection failed before the answer';
+}
+
+function unknownOutcome(what: string): TaskProblem {
+	return {
+		message: `Unknown whether APIXO accepted the task: ${what}`,
+		description:
+			'The request reached APIXO, so the task may have been created and charged. It was not sent again, to avoid paying twice. Check the task list in your APIXO dashboard before running this item again; if the task is there, use Task → Wait with its ID.',
+		state: 'unknown',
+	};
+}

@@ -1,0 +1,124 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { RequestPacer } from './pacer';
+
+export const CREDENTIAL_TYPE = 'apixoApi';
+export const DEFAULT_BASE_URL = 'https://api.apixo.ai/api/v1';
+
+export interface ApixoCall {
+	method: 'GET' | 'POST';
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+}
+
+/**
+ * What became of one request. Only cancellation throws: every other outcome is a value,
+ * because whether a request may be sent again depends on who asked (a submit or a read).
+ */
+export type CallOutcome =
+	| { kind: 'answered'; status: number; body: unknown; retryAfterMs?: number }
+	/** A 2xx whose body is not JSON: APIXO did answer, so a submit may have been taken. */
+	| { kind: 'malformed'; status: number }
+	/** `reachedApixo` is false only when the connection was refused before anything was sent. */
+	| { kind: 'network'; code: string; reachedApixo: boolean };
+
+export interface ClientSettings {
+	maxRequestsPerSecond: number;
+	requestTimeoutMs: number;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/** The one place that sends requests to APIXO: auth, base URL, pacing, timeouts. */
+export class ApixoClient {
+	private readonly pacer: RequestPacer;
+
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly baseUrl: string,
+		private readonly settings: ClientSettings,
+	) {
+		this.pacer = new RequestPacer(settings.maxRequestsPerSecond, ctx.getExecutionCancelSignal());
+	}
+
+	static async connect(ctx: IExecuteFunctions, settings: ClientSettings): Promise<ApixoClient> {
+		const credentials = await ctx.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
+		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+		return new ApixoClient(ctx, baseUrl, settings);
+	}
+
+	get cancelSignal(): AbortSignal | undefined {
+		return this.ctx.getExecutionCancelSignal();
+	}
+
+	/** Holds back every later request of this execution, as APIXO asked with Retry-After. */
+	backOff(ms: number): void {
+		this.pacer.pauseFor(ms);
+	}
+
+	async send(call: ApixoCall): Promise<CallOutcome> {
+		await this.pacer.takeTurn();
+		throwIfCancelled(this.cancelSignal);
+		const request: IHttpRequestOptions = {
+			method: call.method,
+			url: `${this.baseUrl}${call.path}`,
+			qs: call.qs,
+			body: call.body,
+			json: true,
+			timeout: this.settings.requestTimeoutMs,
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		};
+		let response: { statusCode: number; body: unknown; headers: IDataObject };
+		try {
+			response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				CREDENTIAL_TYPE,
+				request,
+			)) as typeof response;
+		} catch (error) {
+			throwIfCancelled(this.cancelSignal);
+			const code = errorCode(error);
+			return { kind: 'network', code, reachedApixo: !NOT_SENT_CODES.has(code) };
+		}
+		const body = parseBody(response.body);
+		const status = response.statusCode;
+		if (body === undefined && status >= 200 && status < 300) return { kind: 'malformed', status };
+		return { kind: 'answered', status, body, retryAfterMs: retryAfterMs(response.headers) };
+	}
+}
+
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+	if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body ?? undefined;
+	try {
+		return JSON.parse(body) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Retry-After is either delay-seconds or an HTTP date. */
+export function retryAfterMs(headers: IDataObject | undefined): number | undefined {
+	const value = headers?.['retry-after'];
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** n8n wraps the HTTP client's error; the socket-level code sits somewhere down the cause chain. */
+function errorCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { code, cause } = current as { code?: unknown; cause?: unknown };
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = cause;
+	}
+	return 'UNKNOWN';
+}

@@ -1,0 +1,91 @@
+import { sleep } from 'n8n-workflow';
+
+import type { TaskProblem } from '../api/problem';
+import type { TaskState } from '../api/schemas';
+import type { ApixoClient } from '../transport/client';
+import { backoffMs } from '../transport/retry';
+import type { FinishedTask } from './readStatus';
+import { readStatus } from './readStatus';
+
+export interface TaskToWaitFor {
+	taskId: string;
+	/** When APIXO took the task: the first poll and the deadline count from here. */
+	submittedAt: number;
+}
+
+export type WaitOutcome = { ok: true; task: FinishedTask } | { ok: false; problem: TaskProblem };
+
+export interface PollSettings {
+	firstPollDelayMs: number;
+	pollIntervalMs: number;
+	timeoutMs: number;
+}
+
+/** A task APIXO no longer knows about will not come back: give up after this many reads. */
+const MAX_CONSECUTIVE_FINAL_ANSWERS = 3;
+
+/**
+ * Polls all tasks side by side, so a batch takes about as long as its slowest video. Each task
+ * is read first after `firstPollDelayMs`, then every `pollIntervalMs`, until `timeoutMs`. A
+ * status read changes nothing at APIXO, so every transient failure is retried until the
+ * deadline; cancelling the execution rejects at once.
+ */
+export async function waitForTasks(
+	client: ApixoClient,
+	tasks: TaskToWaitFor[],
+	settings: PollSettings,
+): Promise<WaitOutcome[]> {
+	return await Promise.all(tasks.map(async (task) => await waitForTask(client, task, settings)));
+}
+
+async function waitForTask(
+	client: ApixoClient,
+	task: TaskToWaitFor,
+	settings: PollSettings,
+): Promise<WaitOutcome> {
+	const deadline = task.submittedAt + settings.timeoutMs;
+	let nextReadAt = task.submittedAt + settings.firstPollDelayMs;
+	let lastState: TaskState | 'unknown' = 'unknown';
+	let lastTrouble = '';
+	let failures = 0;
+	let finalAnswers = 0;
+	for (;;) {
+		const now = Date.now();
+		if (nextReadAt > deadline) nextReadAt = deadline;
+		if (nextReadAt > now) await sleep(nextReadAt - now, client.cancelSignal);
+		const reading = await readStatus(client, task.taskId);
+		if (reading.kind === 'succeeded') return { ok: true, task: reading.task };
+		if (reading.kind === 'failed') return { ok: false, problem: reading.problem };
+		if (reading.kind === 'final' && ++finalAnswers >= MAX_CONSECUTIVE_FINAL_ANSWERS) {
+			return { ok: false, problem: reading.problem };
+		}
+		if (reading.kind === 'running') {
+			lastState = reading.state;
+			failures = 0;
+			finalAnswers = 0;
+			nextReadAt = Date.now() + settings.pollIntervalMs;
+		} else {
+			failures++;
+			if (reading.kind === 'transient') lastTrouble = reading.reason;
+			const retryAfter = reading.kind === 'transient' ? reading.retryAfterMs : undefined;
+			if (retryAfter !== undefined) client.backOff(retryAfter);
+			nextReadAt = Date.now() + backoffMs(failures, settings.pollIntervalMs, retryAfter);
+		}
+		if (Date.now() >= deadline) return { ok: false, problem: timedOut(task, settings, lastState, lastTrouble) };
+	}
+}
+
+function timedOut(
+	task: TaskToWaitFor,
+	settings: PollSettings,
+	lastState: TaskState | 'unknown',
+	lastTrouble: string,
+): TaskProblem {
+	const seconds = Math.round(settings.timeoutMs / 1000);
+	return {
+		message: `Task ${task.taskId} was not finished after ${seconds} s (last state: ${lastState})`,
+		description: `The task was paid for and may still finish. Don't submit it again: use Task → Wait with task ID ${task.taskId} to pick up the video${lastTrouble ? ` (last read problem: ${lastTrouble})` : ''}, or raise the Timeout option.`,
+		taskId: task.taskId,
+		state: lastState,
+	};
+}
