@@ -6,14 +6,17 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { accountDescription } from './actions/account';
 import { route } from './actions/router';
+import { optionsProperty } from './actions/runSettings.description';
+import { taskDescription } from './actions/task';
 import { videoDescription } from './actions/video';
 
 export class ApixoKling implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Kling 3.0 (APIXO)',
 		name: 'apixoKling',
-		icon: 'file:apixo.svg',
+		icon: { light: 'file:apixo.svg', dark: 'file:apixo.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
@@ -29,10 +32,17 @@ export class ApixoKling implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Video', value: 'video' }],
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Task', value: 'task' },
+					{ name: 'Video', value: 'video' },
+				],
 				default: 'video',
 			},
 			...videoDescription,
+			...taskDescription,
+			...accountDescription,
+			{ ...optionsProperty, displayOptions: { show: { resource: ['video', 'task'] } } },
 		],
 	};
 

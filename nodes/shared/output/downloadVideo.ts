@@ -1,6 +1,5 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { Readable } from 'stream';
 
 import { throwIfCancelled } from '../transport/client';
 import { backoffMs } from '../transport/retry';
@@ -28,7 +27,7 @@ export async function downloadVideo(
 				returnFullResponse: true,
 				timeout: settings.requestTimeoutMs,
 				abortSignal: signal,
-			})) as { body: Readable; headers: Record<string, string | undefined> };
+			})) as { body: Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0]; headers: Record<string, string | undefined> };
 			const mimeType = response.headers['content-type']?.split(';')[0]?.trim() || 'video/mp4';
 			return await ctx.helpers.prepareBinaryData(response.body, fileName, mimeType);
 		} catch (error) {

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { imageToVideo } from './imageToVideo.operation';
 import { motionControl } from './motionControl.operation';
-import { runSettingsProperties } from './runSettings.description';
+import { waitModeProperties } from '../runSettings.description';
 import { textToVideo } from './textToVideo.operation';
 import type { VideoOperation } from './VideoOperation';
 
@@ -45,5 +45,5 @@ export const videoDescription: INodeProperties[] = [
 	...textToVideo.description,
 	...imageToVideo.description,
 	...motionControl.description,
-	...updateDisplayOptions({ show: { resource: ['video'] } }, runSettingsProperties),
+	...updateDisplayOptions({ show: { resource: ['video'] } }, waitModeProperties),
 ];

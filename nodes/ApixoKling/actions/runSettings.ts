@@ -2,8 +2,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { callbackUrlSchema } from '../../shared/validate/callbackUrl';
+
 const seconds = (fallback: number, min: number) =>
-	z.number({ invalid_type_error: 'must be a number of seconds' }).min(min).default(fallback).transform((s) => s * 1000);
+	z
+		.number({ invalid_type_error: 'must be a number of seconds' })
+		.min(min, `must be at least ${min} s`)
+		.default(fallback)
+		.transform((s) => s * 1000);
 
 const optionsSchema = z.object({
 	firstPollDelay: seconds(60, 0),
@@ -15,12 +21,16 @@ const optionsSchema = z.object({
 	maxConcurrency: z.number().int().min(1).max(100).default(10),
 	maxCostUsd: z.number().min(0).default(0),
 	maxRequestsPerSecond: z.number().min(0).default(10),
+	allowPrivateCallbackUrl: z.boolean().default(false),
 });
 
-export const WAIT_MODES = ['poll', 'none'] as const;
+export const WAIT_MODES = ['poll', 'none', 'callback'] as const;
+export type WaitMode = (typeof WAIT_MODES)[number];
 
 export interface RunSettings {
-	waitMode: (typeof WAIT_MODES)[number];
+	waitMode: WaitMode;
+	/** Where APIXO posts the result, in Callback wait mode. */
+	callbackUrl?: string;
 	firstPollDelayMs: number;
 	pollIntervalMs: number;
 	timeoutMs: number;
@@ -34,22 +44,34 @@ export interface RunSettings {
 	retryBaseMs: number;
 }
 
-/** The node-wide settings of a video run, read once and checked like every other input. */
+/** The node-wide settings of a run, read once and checked like every other input. */
 export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
-	const waitMode = z.enum(WAIT_MODES).safeParse(ctx.getNodeParameter('waitMode', 0, 'poll'));
+	const fail = (message: string) =>
+		new NodeOperationError(ctx.getNode(), message, {
+			description: 'Fix the value and run again. Nothing was sent to APIXO.',
+		});
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const waitMode = z
+		.enum(WAIT_MODES)
+		.safeParse(resource === 'video' ? ctx.getNodeParameter('waitMode', 0, 'poll') : 'poll');
+	if (!waitMode.success) throw fail(`Wait Mode must be one of ${WAIT_MODES.join(', ')}`);
 	const options = optionsSchema.safeParse(ctx.getNodeParameter('options', 0, {}));
-	if (!waitMode.success) {
-		throw new NodeOperationError(ctx.getNode(), `Wait Mode must be one of ${WAIT_MODES.join(', ')}`);
-	}
 	if (!options.success) {
 		const issue = options.error.issues[0];
-		throw new NodeOperationError(ctx.getNode(), `Option “${issue.path.join('.')}” ${issue.message}`, {
-			description: 'Fix the value under Options and run again. Nothing was sent to APIXO.',
-		});
+		throw fail(`Option “${issue.path.join('.')}” ${issue.message}`);
 	}
 	const o = options.data;
+	let callbackUrl: string | undefined;
+	if (waitMode.data === 'callback') {
+		const url = callbackUrlSchema(o.allowPrivateCallbackUrl).safeParse(
+			ctx.getNodeParameter('callbackUrl', 0, ''),
+		);
+		if (!url.success) throw fail(`Callback URL ${url.error.issues[0].message}`);
+		callbackUrl = url.data;
+	}
 	return {
 		waitMode: waitMode.data,
+		callbackUrl,
 		firstPollDelayMs: o.firstPollDelay,
 		pollIntervalMs: o.pollInterval,
 		timeoutMs: o.timeout,

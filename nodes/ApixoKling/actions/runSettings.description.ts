@@ -1,0 +1,145 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const onlyForVideo = { show: { '/resource': ['video'] } };
+const onlyWhenWaiting = {
+	show: { '/operation': ['textToVideo', 'imageToVideo', 'motionControl', 'wait'] },
+};
+
+/** How the node pays for and waits on tasks: the video operations and Task → Wait share it. */
+export const waitModeProperties: INodeProperties[] = [
+	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Callback (to APIXO Trigger)',
+				value: 'callback',
+				description:
+					'APIXO posts the result to a URL (usually an APIXO Trigger workflow); this node returns the task at once',
+			},
+			{
+				name: 'No Wait',
+				value: 'none',
+				description: 'Return the task ID at once; fetch the video later with Task → Wait',
+			},
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'Submit, then check the status until the video is ready (simplest)',
+			},
+		],
+		default: 'poll',
+		description: 'How the node waits for the video to render (usually one to three minutes)',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://n8n.example.com/webhook/…/apixo?token=…',
+		description: 'Public https URL APIXO posts the finished task to: copy it from an APIXO Trigger node',
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
+];
+
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Allow Private Callback URL',
+			name: 'allowPrivateCallbackUrl',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to accept an http or private-network Callback URL. Only for tests: APIXO cannot reach such URLs.',
+			displayOptions: onlyForVideo,
+		},
+		{
+			displayName: 'Download Video',
+			name: 'download',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to put the video file into the binary data of each item, ready for Drive, S3 or Telegram nodes',
+		},
+		{
+			displayName: 'First Poll Delay (Seconds)',
+			name: 'firstPollDelay',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: 60,
+			description:
+				'Seconds between submitting and the first status check. APIXO recommends 60: even a 3 s video takes about a minute.',
+			displayOptions: onlyForVideo,
+		},
+		{
+			displayName: 'Max Concurrency',
+			name: 'maxConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: 10,
+			description:
+				'How many tasks are submitted at the same time. All submitted tasks are then polled together.',
+			displayOptions: onlyForVideo,
+		},
+		{
+			displayName: 'Max Cost (USD)',
+			name: 'maxCostUsd',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: 0,
+			description:
+				'Refuse the whole run before submitting anything when its estimated cost is above this. 0 means no limit. Motion control counts 30 s per video.',
+			displayOptions: onlyForVideo,
+		},
+		{
+			displayName: 'Max Requests per Second',
+			name: 'maxRequestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 1 },
+			default: 10,
+			description:
+				'Pace of requests to APIXO from this node, to stay under your account’s rate limit instead of hitting 429 errors. 0 means unpaced.',
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: 0.01, numberPrecision: 2 },
+			default: 10,
+			description: 'Seconds between status checks after the first. APIXO recommends 5 to 10.',
+			displayOptions: onlyWhenWaiting,
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the output binary field to put the video in',
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeout',
+			type: 'number',
+			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			default: 30,
+			description: 'How long one HTTP request to APIXO may take before it counts as failed',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 0.01, numberPrecision: 2 },
+			default: 900,
+			description:
+				'How long to wait for each video, counted from its submission (or from the start of Task → Wait). On timeout the error gives the task ID: continue with Task → Wait.',
+			displayOptions: onlyWhenWaiting,
+		},
+	],
+};

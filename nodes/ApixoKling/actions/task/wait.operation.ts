@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { finishedTaskResult, invalidItemResults, toOutput } from '../../../shared/output/collectItems';
+import { ApixoClient } from '../../../shared/transport/client';
+import { waitForTasks } from '../../../shared/wait/waitForTasks';
+import { readRunSettings } from '../runSettings';
+import { readTaskIds } from './readTaskIds';
+import { taskIdProperty } from './taskId.description';
+
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['wait'] } },
+	[taskIdProperty],
+);
+
+/**
+ * Waits for tasks submitted earlier (after a timeout, or a No Wait or Callback submit) with the
+ * same engine as the video operations: all items side by side, first read at once.
+ */
+export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const settings = readRunSettings(ctx);
+	const checks = readTaskIds(ctx);
+	const client = await ApixoClient.connect(ctx, settings);
+	const startedAt = Date.now();
+	const valid = checks.flatMap((check) => (check.ok ? [check] : []));
+	const outcomes = await waitForTasks(
+		client,
+		valid.map((check) => ({ taskId: check.value, submittedAt: startedAt })),
+		{ ...settings, firstPollDelayMs: 0 },
+	);
+	const results = await Promise.all(
+		valid.map(async (check, index) =>
+			await finishedTaskResult(ctx, check.value, outcomes[index], { itemIndex: check.itemIndex }, settings),
+		),
+	);
+	return [toOutput(ctx, [...results, ...invalidItemResults(checks)])];
+}

@@ -1,0 +1,67 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { TaskProblem } from '../api/problem';
+import type { ItemCheck } from '../validate/validateItems';
+import type { WaitOutcome } from '../wait/waitForTasks';
+import { problemError, problemItem } from './problemItems';
+import type { DownloadSettings, TaskOrigin } from './videoItems';
+import { videoItems } from './videoItems';
+
+export type ItemResult = { itemIndex: number } & (
+	| { ok: true; items: INodeExecutionData[] }
+	| { ok: false; problem: TaskProblem }
+);
+
+/** A waited-for task's items, or why there are none. A failed download keeps the task ID. */
+export async function finishedTaskResult(
+	ctx: IExecuteFunctions,
+	taskId: string,
+	outcome: WaitOutcome,
+	origin: TaskOrigin,
+	settings: DownloadSettings,
+): Promise<ItemResult> {
+	const { itemIndex } = origin;
+	if (!outcome.ok) return { itemIndex, ok: false, problem: outcome.problem };
+	try {
+		return { itemIndex, ok: true, items: await videoItems(ctx, outcome.task, origin, settings) };
+	} catch (error) {
+		const { message, description } = error as { message: string; description?: string };
+		return { itemIndex, ok: false, problem: { message, description: description ?? '', taskId, state: 'success' } };
+	}
+}
+
+/**
+ * Items in input order. Without Continue On Fail the first problem becomes the node's error,
+ * and it lists the tasks that did finish, so no paid video is lost from sight.
+ */
+export function toOutput(ctx: IExecuteFunctions, results: ItemResult[]): INodeExecutionData[] {
+	const ordered = [...results].sort((a, b) => a.itemIndex - b.itemIndex);
+	const firstProblem = ordered.find((result) => !result.ok);
+	if (firstProblem && !firstProblem.ok && !ctx.continueOnFail()) {
+		const finishedTasks = ordered.flatMap((result) =>
+			result.ok ? [`${String(result.items[0]?.json.taskId)} (item ${result.itemIndex + 1})`] : [],
+		);
+		const note = finishedTasks.length
+			? ` Other items of this run did get their tasks; fetch them with Task → Get: ${finishedTasks.join(', ')}.`
+			: '';
+		throw problemError(ctx, firstProblem.problem, firstProblem.itemIndex, note);
+	}
+	return ordered.flatMap((result) =>
+		result.ok ? result.items : [problemItem(result.problem, result.itemIndex)],
+	);
+}
+
+/** Items that failed validation, as results: only reached under Continue On Fail. */
+export function invalidItemResults<Value>(checks: Array<ItemCheck<Value>>): ItemResult[] {
+	return checks.flatMap((check): ItemResult[] =>
+		check.ok
+			? []
+			: [
+					{
+						itemIndex: check.itemIndex,
+						ok: false,
+						problem: { message: check.error.message, description: check.error.description ?? '' },
+					},
+				],
+	);
+}
