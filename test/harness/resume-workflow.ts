@@ -5,20 +5,14 @@
  * `webhook()` turn the request into items, put those on the stack as the node's output,
  * and hand the same execution data back to `WorkflowExecute.processRunExecutionData`.
  */
-import { ExecutionLifecycleHooks, WAITING_TOKEN_QUERY_PARAM, WebhookContext } from 'n8n-core';
-import type {
-	IDataObject,
-	IHttpRequestMethods,
-	IRunExecutionData,
-	IWebhookData,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import { WAITING_TOKEN_QUERY_PARAM } from 'n8n-core';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import { buildAdditionalData } from './additional-data';
 import { harnessLogger } from './engine';
-import type { ExecuteOptions, ExecutionSetup, RunResult } from './execution';
+import type { ExecuteOptions, RunResult } from './execution';
 import { execute, setupOfResult } from './execution';
-import { RecordedResponse, fakeRequest } from './fake-http';
+import { RecordedResponse } from './fake-http';
+import { invokeWebhook, respondWith } from './webhook-call';
 
 export interface ResumeRequest extends Pick<ExecuteOptions, 'abortAfterMs' | 'cancelGraceMs'> {
 	method?: IHttpRequestMethods;
@@ -64,11 +58,13 @@ export async function resumeWorkflow(
 	const method = request.method ?? 'POST';
 	const query = request.url ? Object.fromEntries(new URL(request.url).searchParams) : {};
 	const response = new RecordedResponse();
-	const invocation = await invokeRestartWebhook(setup, data, waitingNodeName, response, {
+	const invocation = await invokeWebhook(setup, waitingNodeName, response, {
 		method,
 		body: webhookBody,
 		headers: request.headers ?? {},
 		query: { ...query, ...request.query },
+		restart: true,
+		runExecutionData: data,
 	});
 
 	if (invocation.error || invocation.result?.workflowData === undefined) {
@@ -88,77 +84,6 @@ export async function resumeWorkflow(
 	stackEntry.metadata = { ...stackEntry.metadata, forwardAllOutputs: true };
 	const continued = await execute(setup, data, { ...request, isResume: true });
 	return { ...continued, resumed: true, response: respondWith(response, invocation) };
-}
-
-interface WebhookInvocation {
-	result?: IWebhookResponseData;
-	error?: Error;
-}
-
-async function invokeRestartWebhook(
-	setup: ExecutionSetup,
-	data: IRunExecutionData,
-	nodeName: string,
-	response: RecordedResponse,
-	request: { method: IHttpRequestMethods; body: unknown; headers: Record<string, string>; query: IDataObject },
-): Promise<WebhookInvocation> {
-	const { workflow } = setup;
-	const node = workflow.getNode(nodeName)!;
-	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	// Literal httpMethod only: a node resumed by a callback declares a fixed method.
-	const description = nodeType.description.webhooks?.find(
-		(webhook) => webhook.restartWebhook === true && webhook.httpMethod === request.method,
-	);
-	if (!description || !nodeType.webhook) {
-		// n8n answers 404: "does not contain a waiting webhook with a matching path/method".
-		throw new Error(
-			`Node "${nodeName}" declares no ${request.method} webhook with restartWebhook: true`,
-		);
-	}
-
-	const additionalData = buildAdditionalData({
-		hooks: new ExecutionLifecycleHooks(setup.mode, setup.executionId, setup.workflowData),
-		credentialsHelper: setup.credentialsHelper,
-		executionId: setup.executionId,
-		workflowId: setup.workflowData.id,
-		instanceBaseUrl: setup.instanceBaseUrl,
-	});
-	additionalData.httpRequest = fakeRequest(request);
-	additionalData.httpResponse = response.asExpressResponse();
-
-	const webhookData: IWebhookData = {
-		httpMethod: request.method,
-		node: nodeName,
-		path: description.path,
-		webhookDescription: description,
-		workflowId: setup.workflowData.id,
-		workflowExecuteAdditionalData: additionalData,
-	};
-	const context = new WebhookContext(workflow, node, additionalData, setup.mode, webhookData, [], data);
-	try {
-		return { result: await nodeType.webhook.call(context) };
-	} catch (error) {
-		return { error: error as Error };
-	}
-}
-
-/**
- * What n8n answers the caller (default "onReceived" response mode): a response the node
- * wrote itself wins; a throwing webhook() gets a 500; otherwise 200 with `webhookResponse`.
- */
-function respondWith(response: RecordedResponse, invocation: WebhookInvocation): RecordedResponse {
-	const { result, error } = invocation;
-	if (response.finished || result?.noWebhookResponse) return response;
-	if (error) {
-		response.statusCode = 500;
-		response.body = { message: 'Error in workflow' };
-		return response;
-	}
-	response.statusCode = 200;
-	response.body =
-		result?.webhookResponse ??
-		{ message: result?.workflowData ? 'Workflow was started' : 'Webhook call received' };
-	return response;
 }
 
 function assertIsResumeUrl(url: string, previous: RunResult) {

@@ -3,6 +3,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type {
+	IDataObject,
+	INodeExecutionData,
 	ICredentialType,
 	IConnections,
 	INode,
@@ -43,6 +45,10 @@ export interface RunOptions {
 	/** Origin that `$execution.resumeUrl` and other instance URLs are built on. */
 	instanceBaseUrl?: string;
 	settings?: IWorkflowSettings;
+	/** Items the start node begins with, e.g. what a trigger's webhook() returned. */
+	startData?: INodeExecutionData[][];
+	/** The workflow's static data, kept by the caller across executions as n8n keeps it. */
+	staticData?: IDataObject;
 }
 
 export type { RunResult };
@@ -51,8 +57,18 @@ const WORKFLOW_ID = 'harness-workflow';
 let executionCounter = 0;
 
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
-	await ensureEngineReady();
+	const setup = await prepareExecution(options);
+	const startNode = findStartNode(setup.workflow, options.startNodeName);
 	harnessLogger.drain(); // the result's logs start here
+	return await execute(setup, seedRunData(startNode, options.startData), {
+		abortAfterMs: options.abortAfterMs,
+		cancelGraceMs: options.cancelGraceMs,
+	});
+}
+
+/** Everything an execution of this workflow needs, before it starts. */
+export async function prepareExecution(options: RunOptions): Promise<ExecutionSetup> {
+	await ensureEngineReady();
 
 	// The Workflow constructor writes parameter defaults into the nodes it is given;
 	// clone so a test's node definitions can be reused unchanged.
@@ -67,13 +83,14 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		active: false,
 		nodeTypes: new HarnessNodeTypes(options.extraNodeTypes),
 		settings,
+		staticData: options.staticData,
 	});
 
 	const credentialTypes = new HarnessCredentialTypes([
 		...loadPackageTypes().credentials,
 		...(options.extraCredentialTypes ?? []),
 	]);
-	const setup: ExecutionSetup = {
+	return {
 		workflow,
 		workflowData: toWorkflowData(nodes, connections, settings),
 		credentialsHelper: new HarnessCredentialsHelper(credentialTypes, options.credentials ?? {}),
@@ -81,20 +98,21 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		executionId: String(++executionCounter),
 		instanceBaseUrl: options.instanceBaseUrl ?? DEFAULT_INSTANCE_BASE_URL,
 	};
+}
 
-	const startNode = findStartNode(workflow, options.startNodeName);
-	const runExecutionData = createRunExecutionData({
+/**
+ * The run data n8n starts an execution with: the start node with its items. A manual start
+ * gets the one empty item WorkflowExecute.run() seeds; a trigger gets what its webhook gave.
+ */
+function seedRunData(startNode: INode, startData?: INodeExecutionData[][]) {
+	return createRunExecutionData({
 		// n8n generates this when an execution starts; it signs `$execution.resumeUrl`.
 		resumeToken: randomBytes(32).toString('hex'),
 		executionData: {
-			// Same seed n8n uses for a trigger-less start: one empty item into the start node.
-			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			nodeExecutionStack: [
+				{ node: startNode, data: { main: startData ?? [[{ json: {} }]] }, source: null },
+			],
 		},
-	});
-
-	return await execute(setup, runExecutionData, {
-		abortAfterMs: options.abortAfterMs,
-		cancelGraceMs: options.cancelGraceMs,
 	});
 }
 

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { throwIfCancelled } from '../transport/client';
@@ -7,17 +7,24 @@ import { backoffMs } from '../transport/retry';
 const DOWNLOAD_ATTEMPTS = 3;
 const DOWNLOAD_RETRY_BASE_MS = 1000;
 
+/** What a download needs of n8n: an action node's context, or a trigger's webhook context. */
+export interface DownloadContext {
+	getNode(): INode;
+	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest' | 'prepareBinaryData'>;
+	getExecutionCancelSignal?: () => AbortSignal | undefined;
+}
+
 /**
  * Streams a result file into n8n's binary data, so a large video never has to fit in memory.
  * Result URLs are public file hosts, not APIXO's API: the request carries no API key.
  */
 export async function downloadVideo(
-	ctx: IExecuteFunctions,
+	ctx: DownloadContext,
 	url: string,
 	fileName: string,
 	settings: { requestTimeoutMs: number },
 ): Promise<IBinaryData> {
-	const signal = ctx.getExecutionCancelSignal();
+	const signal = ctx.getExecutionCancelSignal?.();
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const response = (await ctx.helpers.httpRequest({

@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ApiInput, ApiMode } from '../api/schemas';
 import { MODEL_ID } from '../api/schemas';
 import type { CostEstimate } from '../cost/price';
 import type { FinishedTask } from '../wait/readStatus';
+import type { DownloadContext } from './downloadVideo';
 import { downloadVideo } from './downloadVideo';
 
 export interface DownloadSettings {
@@ -21,7 +22,7 @@ export interface TaskOrigin {
 
 /** One item per result URL, each paired with the input item that asked for the video. */
 export async function videoItems(
-	ctx: IExecuteFunctions,
+	ctx: DownloadContext,
 	task: FinishedTask,
 	origin: TaskOrigin,
 	settings: DownloadSettings,

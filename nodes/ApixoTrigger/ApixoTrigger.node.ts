@@ -1,0 +1,116 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { receiveCallback } from './receiveCallback';
+
+const MIN_TOKEN_LENGTH = 16;
+
+export class ApixoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'APIXO Trigger',
+		name: 'apixoTrigger',
+		icon: { light: 'file:apixo.svg', dark: 'file:apixo.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'On finished Kling video',
+		description: 'Starts the workflow when APIXO calls back with a finished Kling 3.0 video',
+		defaults: { name: 'APIXO Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'apixo',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Callback URL for the Kling 3.0 (APIXO) node (Wait Mode: Callback): this trigger’s Production URL followed by <code>?token=</code> and the Secret Token below. Activate the workflow first.',
+				name: 'callbackNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Secret Token',
+				name: 'secretToken',
+				type: 'string',
+				typeOptions: { password: true },
+				required: true,
+				default: '',
+				placeholder: 'e.g. a long random string from a password generator',
+				description:
+					'Callers must present this as the token query parameter; any other call is refused with 403 and starts nothing',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Video',
+						name: 'download',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to put the video file into the binary data of each item',
+					},
+					{
+						displayName: 'Include Failed Tasks',
+						name: 'includeFailed',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to start the workflow for failed tasks too, with an item carrying taskId, failCode and failMsg',
+					},
+					{
+						displayName: 'Put Output File in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						hint: 'The name of the output binary field to put the video in',
+					},
+				],
+			},
+		],
+	};
+
+	/**
+	 * APIXO takes its callback URL per task, so there is nothing to register with it. Activation
+	 * is where a weak or missing secret is refused, before any callback could be forged.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const token = String(this.getNodeParameter('secretToken', '')).trim();
+				if (token.length < MIN_TOKEN_LENGTH) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`The Secret Token must be at least ${MIN_TOKEN_LENGTH} characters`,
+						{ description: 'Use a long random string, e.g. from a password generator.' },
+					);
+				}
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveCallback(this);
+	}
+}

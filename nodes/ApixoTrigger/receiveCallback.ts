@@ -1,0 +1,85 @@
+import { timingSafeEqual } from 'crypto';
+import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { callbackBodySchema } from '../shared/api/schemas';
+import { SeenTasks } from '../shared/callback/seenTasks';
+import { problemItem } from '../shared/output/problemItems';
+import type { DownloadSettings } from '../shared/output/videoItems';
+import { videoItems } from '../shared/output/videoItems';
+import type { FinishedTask } from '../shared/wait/readStatus';
+import { judgeRecord } from '../shared/wait/readStatus';
+
+interface TriggerOptions {
+	download?: boolean;
+	binaryPropertyName?: string;
+	includeFailed?: boolean;
+}
+
+/**
+ * APIXO's callback: check the caller, check the payload, answer at once, then start the
+ * workflow once per task, with the same items the action node gives.
+ */
+export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = ctx.getResponseObject();
+	const reply = (status: number, body: object): IWebhookResponseData => {
+		res.status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+
+	const expected = String(ctx.getNodeParameter('secretToken', '')).trim();
+	const presented = String((ctx.getQueryData() as { token?: unknown }).token ?? '');
+	if (!expected || !sameSecret(presented, expected)) return reply(403, { error: 'invalid or missing token' });
+
+	const parsed = callbackBodySchema.safeParse(ctx.getBodyData());
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		return reply(400, { error: `not an APIXO task payload: ${issue.path.join('.') || 'body'} ${issue.message}` });
+	}
+	const record = parsed.data;
+	const reading = judgeRecord(record);
+	if (reading.kind === 'running' || reading.kind === 'transient') {
+		return reply(200, { received: true, taskId: record.taskId, started: false, reason: 'task not finished' });
+	}
+
+	const node = ctx.getNode();
+	const seen = new SeenTasks(ctx.getWorkflowStaticData('node'), `${ctx.getWorkflow().id}:${node.id}`);
+	if (!seen.firstDelivery(record.taskId)) {
+		return reply(200, { received: true, taskId: record.taskId, started: false, reason: 'duplicate delivery' });
+	}
+	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	if (reading.kind !== 'succeeded' && !options.includeFailed) {
+		return reply(200, { received: true, taskId: record.taskId, started: false, reason: 'failed tasks are not included' });
+	}
+	reply(200, { received: true, taskId: record.taskId, started: true });
+
+	const items =
+		reading.kind === 'succeeded'
+			? await successItems(ctx, reading.task, {
+					download: options.download ?? true,
+					binaryPropertyName: options.binaryPropertyName || 'data',
+					requestTimeoutMs: 60_000,
+				})
+			: [problemItem(reading.problem, 0)];
+	return { noWebhookResponse: true, workflowData: [items] };
+}
+
+/** The video is paid for: if it cannot be downloaded, the workflow still gets its URL. */
+async function successItems(
+	ctx: IWebhookFunctions,
+	task: FinishedTask,
+	settings: DownloadSettings,
+): Promise<INodeExecutionData[]> {
+	try {
+		return await videoItems(ctx, task, { itemIndex: 0 }, settings);
+	} catch (error) {
+		const items = await videoItems(ctx, task, { itemIndex: 0 }, { ...settings, download: false });
+		for (const item of items) item.json.downloadError = (error as Error).message;
+		return items;
+	}
+}
+
+function sameSecret(presented: string, expected: string): boolean {
+	const a = Buffer.from(presented);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
