@@ -3,6 +3,8 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -11,6 +13,7 @@ import { route } from './actions/router';
 import { optionsProperty } from './actions/runSettings.description';
 import { taskDescription } from './actions/task';
 import { videoDescription } from './actions/video';
+import { resumeFromCallback, resumeWebhooks } from './actions/video/resume/resumeFromCallback';
 
 export class ApixoKling implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,6 +29,7 @@ export class ApixoKling implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'apixoApi', required: true }],
+		webhooks: resumeWebhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -45,6 +49,10 @@ export class ApixoKling implements INodeType {
 			{ ...optionsProperty, displayOptions: { show: { resource: ['video', 'task'] } } },
 		],
 	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route(this);

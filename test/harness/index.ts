@@ -15,7 +15,7 @@ export type { CredentialsByType } from './credentials';
 export type { RunResult } from './execution';
 export type { LogEntry, LogLevel } from './log-capture';
 export type { ExtraNodeTypes } from './node-types';
-export { resumeWorkflow } from './resume-workflow';
+export { resumeAfterWaitLimit, resumeWorkflow } from './resume-workflow';
 export type { ResumeRequest, ResumeResult } from './resume-workflow';
 export { runWorkflow } from './run-workflow';
 export type { RunOptions } from './run-workflow';

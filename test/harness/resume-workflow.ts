@@ -97,3 +97,16 @@ function assertIsResumeUrl(url: string, previous: RunResult) {
 		throw new Error(`${url} does not carry this execution's "${WAITING_TOKEN_QUERY_PARAM}"`);
 	}
 }
+
+/**
+ * What n8n's WaitTracker does when a waiting execution's `waitTill` passes with no call to
+ * its resume URL: run the same execution data again. The engine then skips the waiting node
+ * (it forwards the node's input) and carries on.
+ */
+export async function resumeAfterWaitLimit(previous: RunResult): Promise<RunResult> {
+	const setup = setupOfResult.get(previous);
+	if (!setup) throw new Error('resumeAfterWaitLimit needs a RunResult returned by the harness');
+	if (previous.status !== 'waiting') throw new Error(`Execution ${setup.executionId} is not waiting`);
+	harnessLogger.drain();
+	return await execute(setup, structuredClone(previous.run.data), { isResume: true });
+}

@@ -28,6 +28,12 @@ export const waitModeProperties: INodeProperties[] = [
 				value: 'poll',
 				description: 'Submit, then check the status until the video is ready (simplest)',
 			},
+			{
+				name: 'Resume on Callback',
+				value: 'resume',
+				description:
+					'Pause the execution, holding no worker, until APIXO calls back; then continue with the videos',
+			},
 		],
 		default: 'poll',
 		description: 'How the node waits for the video to render (usually one to three minutes)',
@@ -138,7 +144,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0.01, numberPrecision: 2 },
 			default: 900,
 			description:
-				'How long to wait for each video, counted from its submission (or from the start of Task → Wait). On timeout the error gives the task ID: continue with Task → Wait.',
+				'How long to wait for each video, counted from its submission (or from the start of Task → Wait). On timeout the error gives the task ID: continue with Task → Wait. In Resume mode, the wait limit.',
 			displayOptions: onlyWhenWaiting,
 		},
 	],

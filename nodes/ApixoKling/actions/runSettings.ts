@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -24,7 +24,7 @@ const optionsSchema = z.object({
 	allowPrivateCallbackUrl: z.boolean().default(false),
 });
 
-export const WAIT_MODES = ['poll', 'none', 'callback'] as const;
+export const WAIT_MODES = ['poll', 'resume', 'callback', 'none'] as const;
 export type WaitMode = (typeof WAIT_MODES)[number];
 
 export interface RunSettings {
@@ -46,16 +46,21 @@ export interface RunSettings {
 
 /** The node-wide settings of a run, read once and checked like every other input. */
 export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
+	return runSettingsFrom((name, fallback) => ctx.getNodeParameter(name, 0, fallback), ctx.getNode());
+}
+
+/** Reads a node-level parameter; a webhook call reads parameters without an item. */
+export type ParameterReader = (name: string, fallback: unknown) => unknown;
+
+export function runSettingsFrom(read: ParameterReader, node: INode): RunSettings {
 	const fail = (message: string) =>
-		new NodeOperationError(ctx.getNode(), message, {
+		new NodeOperationError(node, message, {
 			description: 'Fix the value and run again. Nothing was sent to APIXO.',
 		});
-	const resource = ctx.getNodeParameter('resource', 0) as string;
-	const waitMode = z
-		.enum(WAIT_MODES)
-		.safeParse(resource === 'video' ? ctx.getNodeParameter('waitMode', 0, 'poll') : 'poll');
+	const resource = read('resource', 'video');
+	const waitMode = z.enum(WAIT_MODES).safeParse(resource === 'video' ? read('waitMode', 'poll') : 'poll');
 	if (!waitMode.success) throw fail(`Wait Mode must be one of ${WAIT_MODES.join(', ')}`);
-	const options = optionsSchema.safeParse(ctx.getNodeParameter('options', 0, {}));
+	const options = optionsSchema.safeParse(read('options', {}));
 	if (!options.success) {
 		const issue = options.error.issues[0];
 		throw fail(`Option “${issue.path.join('.')}” ${issue.message}`);
@@ -63,9 +68,7 @@ export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 	const o = options.data;
 	let callbackUrl: string | undefined;
 	if (waitMode.data === 'callback') {
-		const url = callbackUrlSchema(o.allowPrivateCallbackUrl).safeParse(
-			ctx.getNodeParameter('callbackUrl', 0, ''),
-		);
+		const url = callbackUrlSchema(o.allowPrivateCallbackUrl).safeParse(read('callbackUrl', ''));
 		if (!url.success) throw fail(`Callback URL ${url.error.issues[0].message}`);
 		callbackUrl = url.data;
 	}

@@ -1,11 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { INode, INodeExecutionData } from 'n8n-workflow';
 
 import type { TaskProblem } from '../api/problem';
+import type { SubmitResult } from '../submit/submitTasks';
 import type { ItemCheck } from '../validate/validateItems';
 import type { WaitOutcome } from '../wait/waitForTasks';
 import { problemError, problemItem } from './problemItems';
+import type { DownloadContext } from './downloadVideo';
 import type { DownloadSettings, TaskOrigin } from './videoItems';
-import { videoItems } from './videoItems';
+import { submittedItem, videoItems } from './videoItems';
 
 export type ItemResult = { itemIndex: number } & (
 	| { ok: true; items: INodeExecutionData[] }
@@ -14,7 +16,7 @@ export type ItemResult = { itemIndex: number } & (
 
 /** A waited-for task's items, or why there are none. A failed download keeps the task ID. */
 export async function finishedTaskResult(
-	ctx: IExecuteFunctions,
+	ctx: DownloadContext,
 	taskId: string,
 	outcome: WaitOutcome,
 	origin: TaskOrigin,
@@ -30,11 +32,17 @@ export async function finishedTaskResult(
 	}
 }
 
+/** What turning results into output needs: the node, and whether it continues on fail. */
+export interface OutputContext {
+	getNode(): INode;
+	continueOnFail(): boolean;
+}
+
 /**
  * Items in input order. Without Continue On Fail the first problem becomes the node's error,
  * and it lists the tasks that did finish, so no paid video is lost from sight.
  */
-export function toOutput(ctx: IExecuteFunctions, results: ItemResult[]): INodeExecutionData[] {
+export function toOutput(ctx: OutputContext, results: ItemResult[]): INodeExecutionData[] {
 	const ordered = [...results].sort((a, b) => a.itemIndex - b.itemIndex);
 	const firstProblem = ordered.find((result) => !result.ok);
 	if (firstProblem && !firstProblem.ok && !ctx.continueOnFail()) {
@@ -64,4 +72,15 @@ export function invalidItemResults<Value>(checks: Array<ItemCheck<Value>>): Item
 					},
 				],
 	);
+}
+
+/** A submit that is not waited for: its task, or why APIXO did not take it. */
+export function submittedResult(result: SubmitResult, callbackUrl?: string): ItemResult {
+	if (!result.ok) return { itemIndex: result.itemIndex, ok: false, problem: result.problem };
+	const origin = { itemIndex: result.itemIndex, mode: result.input.mode, cost: result.cost };
+	return {
+		itemIndex: result.itemIndex,
+		ok: true,
+		items: [submittedItem(result.taskId, result.input, origin, callbackUrl)],
+	};
 }

@@ -1,11 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { TaskProblem } from '../api/problem';
 
 /** The error a user sees for an item, naming the task and APIXO's fail code where there is one. */
 export function problemError(
-	ctx: IExecuteFunctions,
+	ctx: { getNode(): INode },
 	problem: TaskProblem,
 	itemIndex: number,
 	note = '',

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
 import { RequestPacer } from './pacer';
 
@@ -28,6 +28,9 @@ export interface ClientSettings {
 	requestTimeoutMs: number;
 }
 
+/** An action node's run, or the webhook call that resumes it. */
+export type ClientContext = IExecuteFunctions | IWebhookFunctions;
+
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 /** The one place that sends requests to APIXO: auth, base URL, pacing, timeouts. */
@@ -35,21 +38,21 @@ export class ApixoClient {
 	private readonly pacer: RequestPacer;
 
 	private constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: ClientContext,
 		private readonly baseUrl: string,
 		private readonly settings: ClientSettings,
 	) {
-		this.pacer = new RequestPacer(settings.maxRequestsPerSecond, ctx.getExecutionCancelSignal());
+		this.pacer = new RequestPacer(settings.maxRequestsPerSecond, this.cancelSignal);
 	}
 
-	static async connect(ctx: IExecuteFunctions, settings: ClientSettings): Promise<ApixoClient> {
+	static async connect(ctx: ClientContext, settings: ClientSettings): Promise<ApixoClient> {
 		const credentials = await ctx.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
 		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
 		return new ApixoClient(ctx, baseUrl, settings);
 	}
 
 	get cancelSignal(): AbortSignal | undefined {
-		return this.ctx.getExecutionCancelSignal();
+		return 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal() : undefined;
 	}
 
 	/** Holds back every later request of this execution, as APIXO asked with Retry-After. */

@@ -3,8 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { enforceCostCap } from '../../../shared/cost/costCap';
 import { estimateCost } from '../../../shared/cost/price';
 import type { ItemResult } from '../../../shared/output/collectItems';
-import { finishedTaskResult, invalidItemResults, toOutput } from '../../../shared/output/collectItems';
-import { submittedItem } from '../../../shared/output/videoItems';
+import {
+	finishedTaskResult,
+	invalidItemResults,
+	submittedResult,
+	toOutput,
+} from '../../../shared/output/collectItems';
 import type { SubmitResult } from '../../../shared/submit/submitTasks';
 import { submitTasks } from '../../../shared/submit/submitTasks';
 import { ApixoClient } from '../../../shared/transport/client';
@@ -12,6 +16,7 @@ import { validateItems } from '../../../shared/validate/validateItems';
 import { waitForTasks } from '../../../shared/wait/waitForTasks';
 import type { RunSettings } from '../runSettings';
 import { readRunSettings } from '../runSettings';
+import { pauseForCallback } from './resume/pauseForCallback';
 import type { VideoOperation } from './VideoOperation';
 
 /** validate → estimate and cap the cost → submit → wait → output, for every item at once. */
@@ -32,6 +37,9 @@ export async function generateVideos(
 	enforceCostCap(ctx, planned, settings.maxCostUsd);
 
 	const client = await ApixoClient.connect(ctx, settings);
+	if (settings.waitMode === 'resume' && planned.length > 0) {
+		return await pauseForCallback(ctx, client, planned, settings, invalidItemResults(checks));
+	}
 	const submitted = await submitTasks(client, planned, settings);
 	const results =
 		settings.waitMode === 'poll'
@@ -39,16 +47,6 @@ export async function generateVideos(
 			: submitted.map((result) => submittedResult(result, settings.callbackUrl));
 
 	return [toOutput(ctx, [...results, ...invalidItemResults(checks)])];
-}
-
-function submittedResult(result: SubmitResult, callbackUrl?: string): ItemResult {
-	if (!result.ok) return { itemIndex: result.itemIndex, ok: false, problem: result.problem };
-	const origin = { itemIndex: result.itemIndex, mode: result.input.mode, cost: result.cost };
-	return {
-		itemIndex: result.itemIndex,
-		ok: true,
-		items: [submittedItem(result.taskId, result.input, origin, callbackUrl)],
-	};
 }
 
 async function waitAndCollect(

@@ -1,0 +1,98 @@
+import type {
+	INodeExecutionData,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { callbackBodySchema } from '../../../../shared/api/schemas';
+import { finishedTaskResult, toOutput } from '../../../../shared/output/collectItems';
+import { ApixoClient } from '../../../../shared/transport/client';
+import { judgeRecord } from '../../../../shared/wait/readStatus';
+import type { WaitOutcome } from '../../../../shared/wait/waitForTasks';
+import { waitForTasks } from '../../../../shared/wait/waitForTasks';
+import { runSettingsFrom } from '../../runSettings';
+import type { ResumeBatch } from './resumeBatch';
+import { batchFromQuery } from './resumeBatch';
+
+/**
+ * Wait Mode "Resume": a restart webhook, as n8n's Wait node declares one. n8n serves it only
+ * at a waiting execution's resume URL; nothing is registered with APIXO, whose callback URL
+ * is given per task.
+ */
+export const resumeWebhooks: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: '',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
+
+/** Executions being resumed by this process: a redelivered callback must not wake one twice. */
+const resuming = new Set<string>();
+
+/**
+ * The callback that wakes a paused execution: answer APIXO at once, gather the other tasks of
+ * the batch (usually finished by now), and hand n8n the items to continue with.
+ */
+export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = ctx.getResponseObject();
+	const reply = (status: number, body: object): IWebhookResponseData => {
+		res.status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+	const batch = batchFromQuery(ctx.getQueryData());
+	const parsed = callbackBodySchema.safeParse(ctx.getBodyData());
+	if (!batch || !parsed.success) return reply(400, { error: 'not an APIXO callback for this execution' });
+	const record = parsed.data;
+	const reading = judgeRecord(record);
+	if (reading.kind !== 'succeeded' && reading.kind !== 'failed') {
+		return reply(200, { received: true, taskId: record.taskId, resumed: false, reason: 'task not finished' });
+	}
+	const calledBack: WaitOutcome =
+		reading.kind === 'succeeded' ? { ok: true, task: reading.task } : { ok: false, problem: reading.problem };
+	const executionId = ctx.getExecutionId();
+	if (resuming.has(executionId)) {
+		return reply(200, { received: true, taskId: record.taskId, resumed: false, reason: 'duplicate delivery' });
+	}
+	resuming.add(executionId);
+	try {
+		reply(200, { received: true, taskId: record.taskId, resumed: true });
+		return { noWebhookResponse: true, workflowData: [await gatherBatch(ctx, batch, record.taskId, calledBack)] };
+	} finally {
+		resuming.delete(executionId);
+	}
+}
+
+async function gatherBatch(
+	ctx: IWebhookFunctions,
+	batch: ResumeBatch,
+	calledBackTaskId: string,
+	calledBackOutcome: WaitOutcome,
+): Promise<INodeExecutionData[]> {
+	const node = ctx.getNode();
+	const settings = runSettingsFrom((name, fallback) => ctx.getNodeParameter(name, fallback), node);
+	const client = await ApixoClient.connect(ctx, settings);
+	const startedAt = Date.now();
+	const tasks = batch.tasks.map((task) => ({ ...task, taskId: task.taskId ?? calledBackTaskId }));
+	const others = tasks.filter((task) => task.taskId !== calledBackTaskId);
+	const othersOutcomes = await waitForTasks(
+		client,
+		others.map((task) => ({ taskId: task.taskId, submittedAt: startedAt })),
+		{ ...settings, firstPollDelayMs: 0 },
+	);
+	const outcomes = new Map<string, WaitOutcome>(others.map((task, index) => [task.taskId, othersOutcomes[index]]));
+	outcomes.set(calledBackTaskId, calledBackOutcome);
+	const results = await Promise.all(
+		tasks.map(async (task) => {
+			const { itemIndex, billedSeconds, estimatedCostUsd } = task;
+			const origin = { itemIndex, mode: batch.mode, cost: { billedSeconds, estimatedCostUsd } };
+			return await finishedTaskResult(ctx, task.taskId, outcomes.get(task.taskId)!, origin, settings);
+		}),
+	);
+	const continueOnFail = node.onError === 'continueRegularOutput' || node.onError === 'continueErrorOutput';
+	return toOutput({ getNode: () => node, continueOnFail: () => continueOnFail }, results);
+}
