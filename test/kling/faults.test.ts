@@ -158,6 +158,25 @@ describe('failed tasks speak the API’s language', () => {
 		expect(items[1].json.error).toMatch(/CONTENT_VIOLATION/);
 	});
 
+	it('with the error output, sends failed items there and videos to the main output', async () => {
+		fake = await startFake({ outcome: (input) => (input.prompt === 'bad' ? { failCode: 'CONTENT_VIOLATION' } : undefined) });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ prompt: '={{ $json.prompt }}', options: { download: false } }),
+			items: [{ prompt: 'good' }, { prompt: 'bad' }],
+			errorOutput: true,
+		});
+		const [main, errors] = result.run.data.resultData.runData.Kling[0].data!.main;
+		expect(main!.map((item) => item.json.state)).toEqual(['success']);
+		const badTask = [...fake.tasks.values()].find((task) => task.input.prompt === 'bad');
+		expect(errors!.map((item) => item.json)).toEqual([
+			{
+				prompt: 'bad',
+				error: expect.stringContaining('CONTENT_VIOLATION'),
+				details: expect.objectContaining({ taskId: badTask?.taskId, failCode: 'CONTENT_VIOLATION', state: 'failed' }),
+			},
+		]);
+	});
+
 	it('without Continue On Fail, the error lists the videos that did finish', async () => {
 		fake = await startFake({ outcome: (input) => (input.prompt === 'bad' ? { failCode: 'UPSTREAM_ERROR' } : undefined) });
 		const result = await runKling(fake, {

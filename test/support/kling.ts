@@ -28,6 +28,8 @@ export interface KlingRun {
 	parameters: IDataObject;
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	/** On Error → "Continue (using error output)": failed items go to a second output. */
+	errorOutput?: boolean;
 	abortAfterMs?: number;
 	apiKey?: string;
 	/** Where the credential points, when not straight at the fake. */
@@ -43,6 +45,7 @@ export async function runKling(fake: FakeApixo, run: KlingRun): Promise<RunResul
 			type: KLING_TYPE,
 			parameters: { ...rest, options: { ...FAST_OPTIONS, ...options } },
 			...(run.continueOnFail && { onError: 'continueRegularOutput' as const }),
+			...(run.errorOutput && { onError: 'continueErrorOutput' as const }),
 		},
 		run.items ?? [{}],
 		'apixoApi',

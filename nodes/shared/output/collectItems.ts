@@ -4,7 +4,7 @@ import type { TaskProblem } from '../api/problem';
 import type { SubmitResult } from '../submit/submitTasks';
 import type { ItemCheck } from '../validate/validateItems';
 import type { WaitOutcome } from '../wait/waitForTasks';
-import { problemError, problemItem } from './problemItems';
+import { errorOutputItem, problemError, problemItem } from './problemItems';
 import type { DownloadContext } from './downloadVideo';
 import type { DownloadSettings, TaskOrigin } from './videoItems';
 import { submittedItem, videoItems } from './videoItems';
@@ -54,8 +54,9 @@ export function toOutput(ctx: OutputContext, results: ItemResult[]): INodeExecut
 			: '';
 		throw problemError(ctx, firstProblem.problem, firstProblem.itemIndex, note);
 	}
+	const failedItem = ctx.getNode().onError === 'continueErrorOutput' ? errorOutputItem : problemItem;
 	return ordered.flatMap((result) =>
-		result.ok ? result.items : [problemItem(result.problem, result.itemIndex)],
+		result.ok ? result.items : [failedItem(result.problem, result.itemIndex)],
 	);
 }
 

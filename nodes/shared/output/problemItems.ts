@@ -24,15 +24,23 @@ export function problemError(
 
 /** Under Continue On Fail: the same facts as an item, paired with its input item. */
 export function problemItem(problem: TaskProblem, itemIndex: number): INodeExecutionData {
+	return { json: { error: problem.message, ...problemFacts(problem) }, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * For the error output ("Continue (using error output)"): n8n moves an item there only when its
+ * json holds nothing but error, message and details, so the facts travel under `details`.
+ */
+export function errorOutputItem(problem: TaskProblem, itemIndex: number): INodeExecutionData {
+	return { json: { error: problem.message, details: problemFacts(problem) }, pairedItem: { item: itemIndex } };
+}
+
+function problemFacts(problem: TaskProblem) {
 	return {
-		json: {
-			error: problem.message,
-			description: problem.description,
-			taskId: problem.taskId ?? null,
-			failCode: problem.failCode ?? null,
-			failMsg: problem.failMsg ?? null,
-			state: problem.state ?? 'failed',
-		},
-		pairedItem: { item: itemIndex },
+		description: problem.description,
+		taskId: problem.taskId ?? null,
+		failCode: problem.failCode ?? null,
+		failMsg: problem.failMsg ?? null,
+		state: problem.state ?? 'failed',
 	};
 }
