@@ -101,7 +101,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: 0,
 			description:
-				'Refuse the whole run before submitting anything when its estimated cost is above this. 0 means no limit. Motion control counts 30 s per video.',
+				'Refuse the whole run before submitting anything when its estimated cost is above this. 0 means no limit. Motion control is priced by the reference video’s measured length (30 s when it cannot be read).',
 			displayOptions: onlyForVideo,
 		},
 		{

@@ -18,9 +18,9 @@ export function pricePerSecond(input: Pick<ApiInput, 'mode' | 'sound'>): number 
 }
 
 /**
- * The cost of one task. Motion control's billed length is the reference video's, which only
- * APIXO probes: without `motionVideoSeconds` the estimate is the worst case (30 s), so a cost
- * cap never lets through more than it promised.
+ * The cost of one task. Motion control's billed length is the reference video's: without its
+ * measured length the estimate is the worst case (30 s), so a cost cap never lets through
+ * more than it promised.
  */
 export function estimateCost(input: ApiInput, motionVideoSeconds?: number): CostEstimate {
 	const billedSeconds =

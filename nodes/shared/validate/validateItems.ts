@@ -48,6 +48,12 @@ export function validateItems<Output>(
 	return checks;
 }
 
+/** Without Continue On Fail, one invalid item stops the run before anything is paid. */
+export function throwFirstInvalid<Value>(ctx: IExecuteFunctions, checks: Array<ItemCheck<Value>>): void {
+	const firstInvalid = checks.find((check) => !check.ok);
+	if (firstInvalid && !firstInvalid.ok && !ctx.continueOnFail()) throw firstInvalid.error;
+}
+
 function fieldName(path: Array<string | number>, labels: Record<string, string>): string {
 	const [field, index, sub] = path;
 	const label = labels[String(field)] ?? String(field ?? 'Input');

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { ItemCheck } from '../../../shared/validate/validateItems';
-import { validateItems } from '../../../shared/validate/validateItems';
+import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';
 
 const taskIdRules = {
 	readParameters: (ctx: IExecuteFunctions, itemIndex: number) => ({
@@ -22,7 +22,6 @@ const taskIdRules = {
 /** Every item's task ID, checked before any request. */
 export function readTaskIds(ctx: IExecuteFunctions): Array<ItemCheck<string>> {
 	const checks = validateItems(ctx, ctx.getInputData().length, taskIdRules);
-	const firstInvalid = checks.find((check) => !check.ok);
-	if (firstInvalid && !firstInvalid.ok && !ctx.continueOnFail()) throw firstInvalid.error;
+	throwFirstInvalid(ctx, checks);
 	return checks;
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { enforceCostCap } from '../../../shared/cost/costCap';
-import { estimateCost } from '../../../shared/cost/price';
+import { planCosts } from '../../../shared/cost/planCosts';
 import type { ItemResult } from '../../../shared/output/collectItems';
 import {
 	finishedTaskResult,
@@ -12,7 +12,7 @@ import {
 import type { SubmitResult } from '../../../shared/submit/submitTasks';
 import { submitTasks } from '../../../shared/submit/submitTasks';
 import { ApixoClient } from '../../../shared/transport/client';
-import { validateItems } from '../../../shared/validate/validateItems';
+import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';
 import { waitForTasks } from '../../../shared/wait/waitForTasks';
 import type { RunSettings } from '../runSettings';
 import { readRunSettings } from '../runSettings';
@@ -25,15 +25,11 @@ export async function generateVideos(
 	operation: VideoOperation,
 ): Promise<INodeExecutionData[][]> {
 	const settings = readRunSettings(ctx);
-	const checks = validateItems(ctx, ctx.getInputData().length, operation.rules);
-	const firstInvalid = checks.find((check) => !check.ok);
-	if (firstInvalid && !firstInvalid.ok && !ctx.continueOnFail()) throw firstInvalid.error;
-
-	const planned = checks.flatMap((check) =>
-		check.ok
-			? [{ itemIndex: check.itemIndex, input: check.value, cost: estimateCost(check.value) }]
-			: [],
-	);
+	const valid = validateItems(ctx, ctx.getInputData().length, operation.rules);
+	throwFirstInvalid(ctx, valid);
+	const checks = await planCosts(ctx, valid, settings);
+	throwFirstInvalid(ctx, checks);
+	const planned = checks.flatMap((check) => (check.ok ? [check.value] : []));
 	enforceCostCap(ctx, planned, settings.maxCostUsd);
 
 	const client = await ApixoClient.connect(ctx, settings);

@@ -1,0 +1,43 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ApiInput } from '../api/schemas';
+import { mapWithConcurrency } from '../concurrency';
+import type { ItemCheck } from '../validate/validateItems';
+import type { CostEstimate } from './price';
+import { MOTION_CONTROL_MAX_SECONDS, estimateCost } from './price';
+import { probeVideoSeconds } from './probeVideoSeconds';
+
+export interface PricedInput {
+	itemIndex: number;
+	input: ApiInput;
+	cost: CostEstimate;
+}
+
+/**
+ * Prices every valid item. Motion control is billed by its reference video's length, so that
+ * video is measured first; one over APIXO's 30 s limit is refused here, before any payment.
+ */
+export async function planCosts(
+	ctx: IExecuteFunctions,
+	checks: Array<ItemCheck<ApiInput>>,
+	settings: { maxConcurrency: number; requestTimeoutMs: number },
+): Promise<Array<ItemCheck<PricedInput>>> {
+	return await mapWithConcurrency(checks, settings.maxConcurrency, async (check) => {
+		if (!check.ok) return check;
+		const { itemIndex, value: input } = check;
+		const referenceSeconds =
+			input.mode === 'motion-control' && input.video_urls?.[0]
+				? await probeVideoSeconds(ctx, input.video_urls[0], settings.requestTimeoutMs)
+				: undefined;
+		if (referenceSeconds !== undefined && referenceSeconds > MOTION_CONTROL_MAX_SECONDS) {
+			const error = new NodeOperationError(
+				ctx.getNode(),
+				`Item ${itemIndex + 1}: Motion Video URL points at a ${referenceSeconds.toFixed(1)} s video: APIXO accepts ${MOTION_CONTROL_MAX_SECONDS} s at most`,
+				{ itemIndex, description: 'Trim the reference video to 30 seconds or less. Nothing was sent to APIXO.' },
+			);
+			return { itemIndex, ok: false, error };
+		}
+		return { itemIndex, ok: true, value: { itemIndex, input, cost: estimateCost(input, referenceSeconds) } };
+	});
+}
