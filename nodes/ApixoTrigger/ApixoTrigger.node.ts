@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { binaryPropertyOption, downloadOption } from '../shared/output/download.description';
 import { receiveCallback } from './receiveCallback';
 
 const MIN_TOKEN_LENGTH = 16;
@@ -57,13 +58,7 @@ export class ApixoTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Download Video',
-						name: 'download',
-						type: 'boolean',
-						default: true,
-						description: 'Whether to put the video file into the binary data of each item',
-					},
+					downloadOption,
 					{
 						displayName: 'Include Failed Tasks',
 						name: 'includeFailed',
@@ -72,13 +67,7 @@ export class ApixoTrigger implements INodeType {
 						description:
 							'Whether to start the workflow for failed tasks too, with an item carrying taskId, failCode and failMsg',
 					},
-					{
-						displayName: 'Put Output File in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						hint: 'The name of the output binary field to put the video in',
-					},
+					binaryPropertyOption,
 				],
 			},
 		],

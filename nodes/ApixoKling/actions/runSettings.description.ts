@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { binaryPropertyOption, downloadOption } from '../../shared/output/download.description';
+
 const onlyForVideo = { show: { '/resource': ['video'] } };
 const onlyWhenWaiting = {
 	show: { '/operation': ['textToVideo', 'imageToVideo', 'motionControl', 'wait'] },
@@ -66,14 +68,7 @@ export const optionsProperty: INodeProperties = {
 				'Whether to accept an http or private-network Callback URL. Only for tests: APIXO cannot reach such URLs.',
 			displayOptions: onlyForVideo,
 		},
-		{
-			displayName: 'Download Video',
-			name: 'download',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to put the video file into the binary data of each item, ready for Drive, S3 or Telegram nodes',
-		},
+		downloadOption,
 		{
 			displayName: 'First Poll Delay (Seconds)',
 			name: 'firstPollDelay',
@@ -122,13 +117,7 @@ export const optionsProperty: INodeProperties = {
 			description: 'Seconds between status checks after the first. APIXO recommends 5 to 10.',
 			displayOptions: onlyWhenWaiting,
 		},
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			hint: 'The name of the output binary field to put the video in',
-		},
+		binaryPropertyOption,
 		{
 			displayName: 'Request Timeout (Seconds)',
 			name: 'requestTimeout',

@@ -33,3 +33,36 @@ export const soundProperty: INodeProperties = {
 	default: false,
 	description: `Whether to generate audio with the video. With sound: $${PRICE_PER_SECOND.withSound}/s; silent: $${PRICE_PER_SECOND.silent}/s. (APIXO's own default is on; this node always sends your choice.)`,
 };
+
+export const cfgScaleOption: INodeProperties = {
+	displayName: 'CFG Scale',
+	name: 'cfgScale',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+	default: 0.5,
+	description: 'How strictly the video follows the prompt, from 0 (loosely) to 1 (strictly)',
+};
+
+export function negativePromptOption(example: string): INodeProperties {
+	return {
+		displayName: 'Negative Prompt',
+		name: 'negativePrompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		placeholder: `e.g. ${example}`,
+		description: 'What the video should avoid',
+	};
+}
+
+/** The optional fields of an operation, under one "Additional Fields" collection. */
+export function additionalFields(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options,
+	};
+}

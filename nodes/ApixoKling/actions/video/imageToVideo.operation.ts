@@ -5,7 +5,14 @@ import { z } from 'zod';
 import type { ApiInput } from '../../../shared/api/schemas';
 import * as field from '../../../shared/validate/fields';
 import type { VideoOperation } from './VideoOperation';
-import { durationProperty, promptProperty, soundProperty } from './common.description';
+import {
+	additionalFields,
+	cfgScaleOption,
+	durationProperty,
+	negativePromptOption,
+	promptProperty,
+	soundProperty,
+} from './common.description';
 
 const properties: INodeProperties[] = [
 	{
@@ -28,32 +35,7 @@ const properties: INodeProperties[] = [
 	promptProperty({ required: true }),
 	durationProperty,
 	soundProperty,
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'CFG Scale',
-				name: 'cfgScale',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.5,
-				description: 'How strictly the video follows the prompt, from 0 (loosely) to 1 (strictly)',
-			},
-			{
-				displayName: 'Negative Prompt',
-				name: 'negativePrompt',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				placeholder: 'e.g. blur, low quality',
-				description: 'What the video should avoid',
-			},
-		],
-	},
+	additionalFields([cfgScaleOption, negativePromptOption('blur, low quality')]),
 ];
 
 const schema = z

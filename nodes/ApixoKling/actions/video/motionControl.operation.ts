@@ -6,7 +6,7 @@ import type { ApiInput } from '../../../shared/api/schemas';
 import { PRICE_PER_SECOND } from '../../../shared/cost/price';
 import * as field from '../../../shared/validate/fields';
 import type { VideoOperation } from './VideoOperation';
-import { promptProperty } from './common.description';
+import { additionalFields, negativePromptOption, promptProperty } from './common.description';
 
 const properties: INodeProperties[] = [
 	{
@@ -54,24 +54,7 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: `Whether to generate audio with the video. Motion control costs $${PRICE_PER_SECOND.motionControl}/s either way.`,
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Negative Prompt',
-				name: 'negativePrompt',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				placeholder: 'e.g. distorted face, extra limbs',
-				description: 'What the video should avoid',
-			},
-		],
-	},
+	additionalFields([negativePromptOption('distorted face, extra limbs')]),
 ];
 
 const schema = z

@@ -5,7 +5,14 @@ import { z } from 'zod';
 import type { ApiInput } from '../../../shared/api/schemas';
 import * as field from '../../../shared/validate/fields';
 import type { VideoOperation } from './VideoOperation';
-import { durationProperty, promptProperty, soundProperty } from './common.description';
+import {
+	additionalFields,
+	cfgScaleOption,
+	durationProperty,
+	negativePromptOption,
+	promptProperty,
+	soundProperty,
+} from './common.description';
 
 const properties: INodeProperties[] = [
 	promptProperty({ required: true }),
@@ -23,65 +30,43 @@ const properties: INodeProperties[] = [
 		description: 'Frame shape of the video. Does not change the price.',
 	},
 	soundProperty,
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'CFG Scale',
-				name: 'cfgScale',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.5,
-				description: 'How strictly the video follows the prompt, from 0 (loosely) to 1 (strictly)',
-			},
-			{
-				displayName: 'Negative Prompt',
-				name: 'negativePrompt',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				placeholder: 'e.g. blur, low quality',
-				description: 'What the video should avoid',
-			},
-			{
-				displayName: 'Shots',
-				name: 'shots',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add Shot',
-				default: {},
-				description:
-					'Split the video into shots, each with its own prompt. Shot durations must add up to the Duration.',
-				options: [
-					{
-						displayName: 'Shot',
-						name: 'shot',
-						values: [
-							{
-								displayName: 'Prompt',
-								name: 'prompt',
-								type: 'string',
-								default: '',
-								description: 'What happens in this shot',
-							},
-							{
-								displayName: 'Duration (Seconds)',
-								name: 'duration',
-								type: 'number',
-								typeOptions: { minValue: 1, maxValue: 15 },
-								default: 1,
-								description: 'Length of this shot; all shots together must equal the Duration',
-							},
-						],
-					},
-				],
-			},
-		],
-	},
+	additionalFields([
+		cfgScaleOption,
+		negativePromptOption('blur, low quality'),
+		{
+			displayName: 'Shots',
+			name: 'shots',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Shot',
+			default: {},
+			description:
+				'Split the video into shots, each with its own prompt. Shot durations must add up to the Duration.',
+			options: [
+				{
+					displayName: 'Shot',
+					name: 'shot',
+					values: [
+						{
+							displayName: 'Prompt',
+							name: 'prompt',
+							type: 'string',
+							default: '',
+							description: 'What happens in this shot',
+						},
+						{
+							displayName: 'Duration (Seconds)',
+							name: 'duration',
+							type: 'number',
+							typeOptions: { minValue: 1, maxValue: 15 },
+							default: 1,
+							description: 'Length of this shot; all shots together must equal the Duration',
+						},
+					],
+				},
+			],
+		},
+	]),
 ];
 
 const schema = z
