@@ -11,7 +11,11 @@ afterEach(async () => {
 	await server.close();
 });
 
-async function runResumeMode(items: object[], options: object = {}, continueOnFail = false): Promise<RunResult> {
+async function runResumeMode(
+	items: object[],
+	options: object = {},
+	onError?: 'continueRegularOutput' | 'continueErrorOutput',
+): Promise<RunResult> {
 	const workflow = singleNodeWorkflow(
 		{
 			name: KLING_NODE_NAME,
@@ -21,7 +25,7 @@ async function runResumeMode(items: object[], options: object = {}, continueOnFa
 				waitMode: 'resume',
 				options: { ...FAST_OPTIONS, ...options },
 			}),
-			...(continueOnFail && { onError: 'continueRegularOutput' as const }),
+			...(onError && { onError }),
 		},
 		items as never,
 		'apixoApi',
@@ -86,15 +90,35 @@ describe('Wait Mode "Resume on Callback"', () => {
 		expect(fake.stats.callbacks.map((call) => call.status)).toEqual([200, 409]);
 	});
 
-	it('ends with the task’s failure when APIXO calls back with a failed task', async () => {
+	it('gives a failed task as an item: n8n cannot fail an execution from its resume call', async () => {
 		fake = await startFake({ taskDurationMs: 200, outcome: () => ({ failCode: 'CONTENT_VIOLATION' }) });
-		const paused = await runResumeMode([{ prompt: 'bad' }], {}, true);
+		const paused = await runResumeMode([{ prompt: 'bad' }]);
 		const resumed = await server.resumed(paused);
+		expect(resumed.status).toBe('success');
 		expect(resumed.output(KLING_NODE_NAME)[0].json).toMatchObject({
 			taskId: [...fake.tasks.keys()][0],
 			state: 'failed',
 			failCode: 'CONTENT_VIOLATION',
+			error: expect.stringContaining('CONTENT_VIOLATION'),
 		});
+	});
+
+	it('sends a failed task of a batch to the error output when the node has one', async () => {
+		fake = await startFake({
+			taskDurationMs: 200,
+			outcome: (input) => (input.prompt === 'bad' ? { failCode: 'INVALID_PARAMETER' } : undefined),
+		});
+		const paused = await runResumeMode([{ prompt: 'bad' }, { prompt: 'good' }], {}, 'continueErrorOutput');
+		const resumed = await server.resumed(paused);
+		const [main, errors] = resumed.run.data.resultData.runData[KLING_NODE_NAME].at(-1)!.data!.main;
+		expect(main!.map((item) => item.json.state)).toEqual(['success']);
+		expect(errors!.map((item) => item.json)).toEqual([
+			{
+				prompt: 'bad',
+				error: expect.stringContaining('INVALID_PARAMETER'),
+				details: expect.objectContaining({ failCode: 'INVALID_PARAMETER' }),
+			},
+		]);
 	});
 
 	it('waits no longer than the wait limit; the task IDs stay in the execution for Task → Wait', async () => {

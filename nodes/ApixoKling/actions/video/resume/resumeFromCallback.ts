@@ -7,6 +7,7 @@ import type {
 
 import { callbackBodySchema } from '../../../../shared/api/schemas';
 import { finishedTaskResult, toOutput } from '../../../../shared/output/collectItems';
+import { problemItem } from '../../../../shared/output/problemItems';
 import { ApixoClient } from '../../../../shared/transport/client';
 import { judgeRecord } from '../../../../shared/wait/readStatus';
 import type { WaitOutcome } from '../../../../shared/wait/waitForTasks';
@@ -25,6 +26,7 @@ export const resumeWebhooks: IWebhookDescription[] = [
 		name: 'default',
 		httpMethod: 'POST',
 		responseMode: 'onReceived',
+		responseData: 'noData',
 		path: '',
 		restartWebhook: true,
 		isFullPath: true,
@@ -61,7 +63,16 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	resuming.add(executionId);
 	try {
 		reply(200, { received: true, taskId: record.taskId, resumed: true });
-		return { noWebhookResponse: true, workflowData: [await gatherBatch(ctx, batch, record.taskId, calledBack)] };
+		return { noWebhookResponse: true, workflowData: await gatherBatch(ctx, batch, record.taskId, calledBack) };
+	} catch (error) {
+		// Never throw from here: n8n would leave the execution stuck "running".
+		const problem = {
+			message: `Could not gather the videos of this run: ${(error as Error).message}`,
+			description: `Use Task → Wait with the task IDs: ${batch.tasks.map((task) => task.taskId ?? record.taskId).join(', ')}.`,
+			taskId: record.taskId,
+			state: 'unknown' as const,
+		};
+		return { noWebhookResponse: true, workflowData: [[problemItem(problem, 0)]] };
 	} finally {
 		resuming.delete(executionId);
 	}
@@ -72,7 +83,7 @@ async function gatherBatch(
 	batch: ResumeBatch,
 	calledBackTaskId: string,
 	calledBackOutcome: WaitOutcome,
-): Promise<INodeExecutionData[]> {
+): Promise<INodeExecutionData[][]> {
 	const node = ctx.getNode();
 	const settings = runSettingsFrom((name, fallback) => ctx.getNodeParameter(name, fallback), node);
 	const client = await ApixoClient.connect(ctx, settings);
@@ -93,6 +104,8 @@ async function gatherBatch(
 			return await finishedTaskResult(ctx, task.taskId, outcomes.get(task.taskId)!, origin, settings);
 		}),
 	);
-	const continueOnFail = node.onError === 'continueRegularOutput' || node.onError === 'continueErrorOutput';
-	return toOutput({ getNode: () => node, continueOnFail: () => continueOnFail }, results);
+	// n8n cannot fail an execution from its resume call (a throwing webhook leaves it stuck
+	// "running"), so failed tasks always come out as items; n8n moves them to the error
+	// output when the node has one.
+	return [toOutput({ getNode: () => node, continueOnFail: () => true }, results)];
 }
