@@ -75,8 +75,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: 60,
-			description:
-				'Seconds between submitting and the first status check. APIXO recommends 60: even a 3 s video takes about a minute.',
+			description: 'Seconds between submitting and the first status check',
+			hint: 'APIXO recommends 60 s: a 3–5 s video takes 60–90 s, a 15 s one up to 3 minutes',
 			displayOptions: onlyForVideo,
 		},
 		{
@@ -114,7 +114,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0.01, numberPrecision: 2 },
 			default: 10,
-			description: 'Seconds between status checks after the first. APIXO recommends 5 to 10.',
+			description: 'Seconds between status checks after the first',
+			hint: 'APIXO recommends 5–10 s; status checks are free',
 			displayOptions: onlyWhenWaiting,
 		},
 		binaryPropertyOption,

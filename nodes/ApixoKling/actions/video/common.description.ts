@@ -66,3 +66,21 @@ export function additionalFields(options: INodeProperties[]): INodeProperties {
 		options,
 	};
 }
+
+/** The price of the chosen sound setting, shown beside it so the cost is never a surprise. */
+export const priceNotices: INodeProperties[] = [
+	{
+		displayName: `Silent video costs $${PRICE_PER_SECOND.silent} per second: 5 s = $${(5 * PRICE_PER_SECOND.silent).toFixed(2)}, 15 s = $${(15 * PRICE_PER_SECOND.silent).toFixed(2)}`,
+		name: 'priceNoticeSilent',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { sound: [false] } },
+	},
+	{
+		displayName: `Video with sound costs $${PRICE_PER_SECOND.withSound} per second: 5 s = $${(5 * PRICE_PER_SECOND.withSound).toFixed(2)}, 15 s = $${(15 * PRICE_PER_SECOND.withSound).toFixed(2)}`,
+		name: 'priceNoticeSound',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { sound: [true] } },
+	},
+];

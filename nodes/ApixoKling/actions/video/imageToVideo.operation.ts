@@ -10,6 +10,7 @@ import {
 	cfgScaleOption,
 	durationProperty,
 	negativePromptOption,
+	priceNotices,
 	promptProperty,
 	soundProperty,
 } from './common.description';
@@ -35,6 +36,7 @@ const properties: INodeProperties[] = [
 	promptProperty({ required: true }),
 	durationProperty,
 	soundProperty,
+	...priceNotices,
 	additionalFields([cfgScaleOption, negativePromptOption('blur, low quality')]),
 ];
 

@@ -46,6 +46,12 @@ const properties: INodeProperties[] = [
 		default: 'video',
 		description: 'Whose orientation the character follows',
 	},
+	{
+		displayName: `Motion control costs $${PRICE_PER_SECOND.motionControl} per second of the motion video (at least 3 s, at most 30 s), with or without sound: 10 s = $${(10 * PRICE_PER_SECOND.motionControl).toFixed(2)}`,
+		name: 'priceNoticeMotion',
+		type: 'notice',
+		default: '',
+	},
 	promptProperty({ required: false }),
 	{
 		displayName: 'Sound',

@@ -10,6 +10,7 @@ import {
 	cfgScaleOption,
 	durationProperty,
 	negativePromptOption,
+	priceNotices,
 	promptProperty,
 	soundProperty,
 } from './common.description';
@@ -30,6 +31,7 @@ const properties: INodeProperties[] = [
 		description: 'Frame shape of the video. Does not change the price.',
 	},
 	soundProperty,
+	...priceNotices,
 	additionalFields([
 		cfgScaleOption,
 		negativePromptOption('blur, low quality'),
