@@ -6,10 +6,14 @@ export const MAX_REMEMBERED_TASKS = 1000;
 /**
  * Remembers which tasks a trigger has already started a workflow for, so APIXO's redeliveries
  * start nothing. The workflow's static data carries the memory across restarts and processes;
- * a process-wide set closes the gap until n8n has saved that static data.
+ * a per-process list closes the gap until n8n has saved it.
+ *
+ * n8n saves static data by overwriting it, and each webhook call works on the copy it loaded,
+ * so simultaneous deliveries would each save only their own task. Every save therefore carries
+ * everything this process has seen too: the last save of a burst holds the whole burst.
  */
 export class SeenTasks {
-	private static readonly recentInProcess = new Set<string>();
+	private static readonly recentByScope = new Map<string, string[]>();
 
 	constructor(
 		private readonly staticData: IDataObject,
@@ -18,22 +22,24 @@ export class SeenTasks {
 
 	/** True the first time a task is offered; false for every redelivery. */
 	firstDelivery(taskId: string): boolean {
-		const remembered = this.remembered();
-		const processKey = `${this.scope}:${taskId}`;
-		if (remembered.includes(taskId) || SeenTasks.recentInProcess.has(processKey)) return false;
-		remembered.push(taskId);
-		if (remembered.length > MAX_REMEMBERED_TASKS) remembered.splice(0, remembered.length - MAX_REMEMBERED_TASKS);
-		this.staticData.seenTaskIds = remembered;
-		SeenTasks.recentInProcess.add(processKey);
-		if (SeenTasks.recentInProcess.size > MAX_REMEMBERED_TASKS * 10) {
-			const oldest = SeenTasks.recentInProcess.values().next().value;
-			if (oldest !== undefined) SeenTasks.recentInProcess.delete(oldest);
-		}
-		return true;
+		const recent = SeenTasks.recentByScope.get(this.scope) ?? [];
+		SeenTasks.recentByScope.set(this.scope, recent);
+		const saved = this.saved();
+		const isFirst = !saved.includes(taskId) && !recent.includes(taskId);
+		if (isFirst) keepLatest(recent, taskId);
+		const savedIds = new Set(saved);
+		const merged = [...saved, ...recent.filter((id) => !savedIds.has(id))];
+		this.staticData.seenTaskIds = merged.slice(-MAX_REMEMBERED_TASKS);
+		return isFirst;
 	}
 
-	private remembered(): string[] {
+	private saved(): string[] {
 		const value = this.staticData.seenTaskIds;
 		return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
 	}
+}
+
+function keepLatest(list: string[], taskId: string) {
+	list.push(taskId);
+	if (list.length > MAX_REMEMBERED_TASKS) list.splice(0, list.length - MAX_REMEMBERED_TASKS);
 }
