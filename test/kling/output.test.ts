@@ -66,6 +66,19 @@ describe('a finished video becomes items with the video in binary data', () => {
 		expect(fake.stats.downloads).toBe(4);
 	});
 
+	it('logs every paid task as soon as APIXO takes it, so a crashed worker leaves them findable', async () => {
+		fake = await startFake({ outcome: () => ({ neverFinishes: true }) });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ prompt: '={{ $json.prompt }}', options: { download: false } }),
+			items: [{ prompt: 'one' }, { prompt: 'two' }],
+			abortAfterMs: 300,
+		});
+		expect(result.status).toBe('canceled');
+		const logged = result.logs.filter((entry) => /^APIXO task \S+ submitted for item \d$/.test(entry.message));
+		expect(logged.map((entry) => entry.metadata?.taskId).sort()).toEqual([...fake.tasks.keys()].sort());
+		expect(logged.every((entry) => entry.level === 'info' && entry.metadata?.executionId === result.executionId)).toBe(true);
+	});
+
 	it('returns submitted items at once with Wait Mode "No Wait"', async () => {
 		fake = await startFake({ taskDurationMs: 60_000 });
 		const result = await runKling(fake, { parameters: textToVideo({ waitMode: 'none', sound: true }) });

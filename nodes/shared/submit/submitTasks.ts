@@ -22,6 +22,8 @@ export interface SubmitSettings {
 	retryBaseMs: number;
 	/** Present when APIXO should POST the result to a URL instead of being polled. */
 	callbackUrl?: string;
+	/** Told of each paid task as soon as APIXO takes it, before the rest of the batch. */
+	onAccepted?: (taskId: string, task: TaskToSubmit) => void;
 }
 
 /** Attempts per task for answers that prove APIXO did not take the task. */
@@ -41,10 +43,11 @@ export async function submitTasks(
 	tasks: TaskToSubmit[],
 	settings: SubmitSettings,
 ): Promise<SubmitResult[]> {
-	return await mapWithConcurrency(tasks, settings.maxConcurrency, async (task) => ({
-		...task,
-		...(await submitOne(client, task.input, settings)),
-	}));
+	return await mapWithConcurrency(tasks, settings.maxConcurrency, async (task) => {
+		const outcome = await submitOne(client, task.input, settings);
+		if (outcome.ok) settings.onAccepted?.(outcome.taskId, task);
+		return { ...task, ...outcome };
+	});
 }
 
 type SubmitOutcome = { ok: true; taskId: string; submittedAt: number } | { ok: false; problem: TaskProblem };

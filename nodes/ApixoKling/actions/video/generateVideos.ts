@@ -10,6 +10,7 @@ import {
 	toOutput,
 } from '../../../shared/output/collectItems';
 import type { SubmitResult } from '../../../shared/submit/submitTasks';
+import type { TaskToSubmit } from '../../../shared/submit/submitTasks';
 import { submitTasks } from '../../../shared/submit/submitTasks';
 import { ApixoClient } from '../../../shared/transport/client';
 import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';
@@ -33,10 +34,17 @@ export async function generateVideos(
 	enforceCostCap(ctx, planned, settings.maxCostUsd);
 
 	const client = await ApixoClient.connect(ctx, settings);
+	// In the log as soon as paid: if the process dies mid-run (a worker crash in queue mode),
+	// the log is where the task IDs survive, for Task → Wait.
+	const onAccepted = (taskId: string, task: TaskToSubmit) =>
+		ctx.logger.info(`APIXO task ${taskId} submitted for item ${task.itemIndex + 1}`, {
+			executionId: ctx.getExecutionId(),
+			taskId,
+		});
 	if (settings.waitMode === 'resume' && planned.length > 0) {
-		return await pauseForCallback(ctx, client, planned, settings, invalidItemResults(checks));
+		return await pauseForCallback(ctx, client, planned, { ...settings, onAccepted }, invalidItemResults(checks));
 	}
-	const submitted = await submitTasks(client, planned, settings);
+	const submitted = await submitTasks(client, planned, { ...settings, onAccepted });
 	const results =
 		settings.waitMode === 'poll'
 			? await waitAndCollect(ctx, client, submitted, settings)

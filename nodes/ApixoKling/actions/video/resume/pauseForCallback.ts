@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../../shared/output/collectItems';
 import { submittedResult, toOutput } from '../../../../shared/output/collectItems';
-import type { TaskToSubmit } from '../../../../shared/submit/submitTasks';
+import type { SubmitSettings, TaskToSubmit } from '../../../../shared/submit/submitTasks';
 import { submitTasks } from '../../../../shared/submit/submitTasks';
 import type { ApixoClient } from '../../../../shared/transport/client';
 import type { RunSettings } from '../../runSettings';
@@ -18,7 +18,7 @@ export async function pauseForCallback(
 	ctx: IExecuteFunctions,
 	client: ApixoClient,
 	planned: TaskToSubmit[],
-	settings: RunSettings,
+	settings: RunSettings & Pick<SubmitSettings, 'onAccepted'>,
 	invalid: ItemResult[],
 ): Promise<INodeExecutionData[][]> {
 	const resumeUrl = ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0);
