@@ -1,6 +1,13 @@
 import type { FakeApixo } from '../fake-apixo';
 import type { RunResult } from '../harness';
-import { WebhookServer, readBinary, resumeAfterWaitLimit, singleNodeWorkflow } from '../harness';
+import {
+	WebhookServer,
+	readBinary,
+	resumeAfterWaitLimit,
+	resumeWorkflow,
+	runWorkflow,
+	singleNodeWorkflow,
+} from '../harness';
 import { FAST_OPTIONS, KLING_NODE_NAME, KLING_TYPE, TEST_API_KEY, startFake, textToVideo } from '../support/kling';
 
 let fake: FakeApixo;
@@ -88,6 +95,27 @@ describe('Wait Mode "Resume on Callback"', () => {
 		await fake.callbacksSettled();
 		expect(resumed.status).toBe('success');
 		expect(fake.stats.callbacks.map((call) => call.status)).toEqual([200, 409]);
+	});
+
+	it('does not gather again for a callback redelivered before n8n marks the execution running', async () => {
+		fake = await startFake({ taskDurationMs: 60_000 });
+		const workflow = singleNodeWorkflow(
+			{ name: KLING_NODE_NAME, type: KLING_TYPE, parameters: textToVideo({ waitMode: 'resume', options: FAST_OPTIONS }) },
+			[{}],
+			'apixoApi',
+		);
+		// Not behind the webhook server: the callbacks below are the only calls to the resume URL.
+		const paused = await runWorkflow({ ...workflow, credentials: { apixoApi: { apiKey: TEST_API_KEY, baseUrl: fake.baseUrl } } });
+		const [task] = [...fake.tasks.values()];
+		fake.completeNow(task.taskId);
+		const payload = { code: 200, message: 'success', data: { taskId: task.taskId, state: 'success', resultJson: JSON.stringify({ resultUrls: task.resultUrls }) } };
+		// n8n still sees the execution waiting until webhook() returns: both calls reach the node.
+		const first = await resumeWorkflow(paused, payload, { url: task.callback_url });
+		const again = await resumeWorkflow(paused, payload, { url: task.callback_url });
+		expect(first.resumed).toBe(true);
+		expect(again.resumed).toBe(false);
+		expect(again.response.body).toMatchObject({ resumed: false, reason: 'duplicate delivery' });
+		expect(fake.stats.downloads).toBe(1);
 	});
 
 	it('gives a failed task as an item: n8n cannot fail an execution from its resume call', async () => {

@@ -33,8 +33,12 @@ export const resumeWebhooks: IWebhookDescription[] = [
 	},
 ];
 
-/** Executions being resumed by this process: a redelivered callback must not wake one twice. */
-const resuming = new Set<string>();
+/**
+ * Executions this process has resumed. n8n marks an execution running only once `webhook()`
+ * has returned, so a redelivered callback must be recognised here, not by n8n, for a while.
+ */
+const resumed = new Set<string>();
+const MAX_REMEMBERED_RESUMES = 1000;
 
 /**
  * The callback that wakes a paused execution: answer APIXO at once, gather the other tasks of
@@ -57,10 +61,11 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	const calledBack: WaitOutcome =
 		reading.kind === 'succeeded' ? { ok: true, task: reading.task } : { ok: false, problem: reading.problem };
 	const executionId = ctx.getExecutionId();
-	if (resuming.has(executionId)) {
+	if (resumed.has(executionId)) {
 		return reply(200, { received: true, taskId: record.taskId, resumed: false, reason: 'duplicate delivery' });
 	}
-	resuming.add(executionId);
+	resumed.add(executionId);
+	if (resumed.size > MAX_REMEMBERED_RESUMES) resumed.delete(resumed.values().next().value!);
 	try {
 		reply(200, { received: true, taskId: record.taskId, resumed: true });
 		return { noWebhookResponse: true, workflowData: await gatherBatch(ctx, batch, record.taskId, calledBack) };
@@ -73,8 +78,6 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 			state: 'unknown' as const,
 		};
 		return { noWebhookResponse: true, workflowData: [[problemItem(problem, 0)]] };
-	} finally {
-		resuming.delete(executionId);
 	}
 }
 
