@@ -22,7 +22,8 @@ export class ApixoKling implements INodeType {
 		icon: { light: 'file:apixo.svg', dark: 'file:apixo.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle:
+			'={{ {"textToVideo":"Text to Video","imageToVideo":"Image to Video","motionControl":"Motion Control","get":"Get Task","wait":"Wait for Task","getBalance":"Get Balance"}[$parameter["operation"]] }}',
 		description: 'Generate videos with Kling 3.0 Std through APIXO: text to video, image to video, motion control',
 		defaults: { name: 'Kling 3.0 (APIXO)' },
 		usableAsTool: true,

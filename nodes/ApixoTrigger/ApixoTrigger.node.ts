@@ -22,6 +22,16 @@ export class ApixoTrigger implements INodeType {
 		subtitle: 'On finished Kling video',
 		description: 'Starts the workflow when APIXO calls back with a finished Kling 3.0 video',
 		defaults: { name: 'APIXO Trigger' },
+		triggerPanel: {
+			header: 'Waits for APIXO to post a finished video',
+			executionsHelp: {
+				inactive:
+					"<b>While building</b>, click 'Execute step', then run a Kling 3.0 (APIXO) node with Wait Mode <i>Callback</i> and this trigger’s <b>Test URL</b> + <code>?token=</code> + your Secret Token as Callback URL.<br/><br/><b>When ready</b>, publish this workflow and use the <b>Production URL</b>: every finished task starts an execution.",
+				active:
+					'This workflow starts whenever APIXO posts a finished task to the Production URL (with <code>?token=</code>). Executions are listed under Executions, not in the editor.',
+			},
+			activationHint: 'Publish the workflow so the Production URL receives APIXO’s callbacks.',
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: [
@@ -35,7 +45,7 @@ export class ApixoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Callback URL for the Kling 3.0 (APIXO) node (Wait Mode: Callback): this trigger’s Production URL followed by <code>?token=</code> and the Secret Token below. Activate the workflow first.',
+					'Callback URL for the Kling 3.0 (APIXO) node (Wait Mode: Callback): this trigger’s Production URL followed by <code>?token=</code> and the Secret Token below. Publish the workflow first; to try it out, use the Test URL while the trigger listens.',
 				name: 'callbackNotice',
 				type: 'notice',
 				default: '',
@@ -49,7 +59,7 @@ export class ApixoTrigger implements INodeType {
 				default: '',
 				placeholder: 'e.g. a long random string from a password generator',
 				description:
-					'Callers must present this as the token query parameter; any other call is refused with 403 and starts nothing',
+					'At least 16 characters. Callers must add it as ?token=… to the URL; any other call gets 403 and starts nothing.',
 			},
 			{
 				displayName: 'Options',

@@ -10,7 +10,9 @@ export function promptProperty({ required }: { required: boolean }): INodeProper
 		typeOptions: { rows: 4 },
 		required,
 		default: '',
-		placeholder: 'e.g. a cinematic city skyline at sunset, slow camera push-in',
+		placeholder: required
+			? 'e.g. a cinematic city skyline at sunset, slow camera push-in'
+			: 'e.g. keep the face and the outfit of the character',
 		description: required
 			? 'What the video shows: subject, action, camera and style'
 			: 'Optional guidance, e.g. keep the same character identity while following the motion',
@@ -31,7 +33,7 @@ export const soundProperty: INodeProperties = {
 	name: 'sound',
 	type: 'boolean',
 	default: false,
-	description: `Whether to generate audio with the video. With sound: $${PRICE_PER_SECOND.withSound}/s; silent: $${PRICE_PER_SECOND.silent}/s. (APIXO's own default is on; this node always sends your choice.)`,
+	description: `Whether to generate audio with the video. Sound raises the price from $${PRICE_PER_SECOND.silent}/s to $${PRICE_PER_SECOND.withSound}/s. Always sent: APIXO’s own default is on.`,
 };
 
 export const cfgScaleOption: INodeProperties = {
@@ -40,7 +42,8 @@ export const cfgScaleOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 	default: 0.5,
-	description: 'How strictly the video follows the prompt, from 0 (loosely) to 1 (strictly)',
+	description:
+		'How strictly the video follows the prompt, from 0 (loosely) to 1 (strictly). Does not change the price.',
 };
 
 export function negativePromptOption(example: string): INodeProperties {
@@ -56,12 +59,12 @@ export function negativePromptOption(example: string): INodeProperties {
 }
 
 /** The optional fields of an operation, under one "Additional Fields" collection. */
-export function additionalFields(options: INodeProperties[]): INodeProperties {
+export function additionalFields(options: INodeProperties[], placeholder = 'Add Field'): INodeProperties {
 	return {
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
-		placeholder: 'Add Field',
+		placeholder,
 		default: {},
 		options,
 	};

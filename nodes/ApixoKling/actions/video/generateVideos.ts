@@ -9,8 +9,7 @@ import {
 	submittedResult,
 	toOutput,
 } from '../../../shared/output/collectItems';
-import type { SubmitResult } from '../../../shared/submit/submitTasks';
-import type { TaskToSubmit } from '../../../shared/submit/submitTasks';
+import type { SubmitResult, TaskToSubmit } from '../../../shared/submit/submitTasks';
 import { submitTasks } from '../../../shared/submit/submitTasks';
 import { ApixoClient } from '../../../shared/transport/client';
 import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';

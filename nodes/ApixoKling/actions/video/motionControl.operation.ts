@@ -28,6 +28,12 @@ const properties: INodeProperties[] = [
 		description: `Public URL of an MP4, MOV or M4V of 30 seconds or less whose motion the character follows. Its length sets the video's length and price: $${PRICE_PER_SECOND.motionControl}/s, at least 3 s.`,
 	},
 	{
+		displayName: `Motion control costs $${PRICE_PER_SECOND.motionControl} per second of the motion video (at least 3 s, at most 30 s), with or without sound: 10 s = $${(10 * PRICE_PER_SECOND.motionControl).toFixed(2)}`,
+		name: 'priceNoticeMotion',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Character Orientation',
 		name: 'characterOrientation',
 		type: 'options',
@@ -46,12 +52,6 @@ const properties: INodeProperties[] = [
 		default: 'video',
 		description: 'Whose orientation the character follows',
 	},
-	{
-		displayName: `Motion control costs $${PRICE_PER_SECOND.motionControl} per second of the motion video (at least 3 s, at most 30 s), with or without sound: 10 s = $${(10 * PRICE_PER_SECOND.motionControl).toFixed(2)}`,
-		name: 'priceNoticeMotion',
-		type: 'notice',
-		default: '',
-	},
 	promptProperty({ required: false }),
 	{
 		displayName: 'Sound',
@@ -60,7 +60,7 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: `Whether to generate audio with the video. Motion control costs $${PRICE_PER_SECOND.motionControl}/s either way.`,
 	},
-	additionalFields([negativePromptOption('distorted face, extra limbs')]),
+	additionalFields([negativePromptOption('distorted face, extra limbs')], 'Add Negative Prompt'),
 ];
 
 const schema = z
