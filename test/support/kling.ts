@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { FakeApixo, FakeApixoOptions } from '../fake-apixo';
 import { startFakeApixo } from '../fake-apixo';
@@ -67,7 +67,7 @@ export function errorText(result: RunResult): string {
 	return `${error?.message ?? ''}\n${error?.description ?? ''}`;
 }
 
-export const textToVideo = (extra: IDataObject = {}): IDataObject => ({
+export const textToVideo = (extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'video',
 	operation: 'textToVideo',
 	prompt: 'a cinematic city skyline at sunset, slow camera push-in',

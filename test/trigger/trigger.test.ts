@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { FakeApixo } from '../fake-apixo';
 import type { ActivatedTrigger } from '../harness';
@@ -16,7 +16,7 @@ afterEach(async () => {
 	await server.close();
 });
 
-function activateTrigger(options: IDataObject = {}): ActivatedTrigger {
+function activateTrigger(options: INodeParameters = {}): ActivatedTrigger {
 	return server.activate({
 		triggerNodeName: TRIGGER,
 		nodes: [

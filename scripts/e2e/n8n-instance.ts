@@ -1,0 +1,252 @@
+/**
+ * Starts a throwaway, offline n8n (the pinned version, under Node 24) on loopback,
+ * with a fresh user folder and SQLite database, sets up its owner and logs in.
+ *
+ *   const n8n = await N8nInstance.start({ packages: ['n8n-nodes-apixo-0.1.0.tgz'] });
+ *   try { ... n8n.rest.importWorkflow(...) ... } finally { await n8n.stop(); }
+ *
+ * The process runs in its own process group, killed by id on stop(), on exit and on
+ * SIGINT/SIGTERM. n8n's output goes to <userFolder>/n8n.log (logTail() reads it).
+ * Env: E2E_KEEP_N8N=1 keeps the user folder; E2E_N8N_LOG_LEVEL sets n8n's log level.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { installPackageTarball, type InstalledPackage } from './community-package';
+import { childEnv, ensureN8nInstalled, type N8nInstall } from './n8n-install';
+import { N8nRestClient } from './n8n-rest';
+
+export interface N8nStartOptions {
+	/** `npm pack` tarballs to install as community packages before n8n starts. */
+	packages?: string[];
+	/** Extra environment for n8n (wins over the defaults below). */
+	env?: Record<string, string>;
+	/** How long to wait for n8n to answer /healthz/readiness (default 180 s). */
+	startTimeoutMs?: number;
+	/**
+	 * Runs after the packages are installed and before n8n starts (e.g. to check that the
+	 * installed package loads); a throw aborts the start.
+	 */
+	afterInstall?: (packages: InstalledPackage[], userFolder: string) => void | Promise<void>;
+}
+
+export const OWNER = { email: 'owner@e2e.test', password: 'E2e-Passw0rd!', firstName: 'E2E', lastName: 'Owner' };
+
+/** Instances started and not yet fully stopped (a stop under way included). */
+const live = new Set<N8nInstance>();
+
+/** Stops every instance of this process (those already stopping included) and waits for them. */
+export async function stopAllInstances(): Promise<void> {
+	await Promise.allSettled([...live].map(async (instance) => await instance.stop()));
+}
+
+export class N8nInstance {
+	readonly rest: N8nRestClient;
+	private readonly exited: Promise<void>;
+
+	private constructor(
+		readonly install: N8nInstall,
+		readonly port: number,
+		readonly userFolder: string,
+		readonly logFile: string,
+		readonly packages: InstalledPackage[],
+		private readonly child: ChildProcess,
+	) {
+		this.rest = new N8nRestClient(this.baseUrl, install.n8nDir);
+		this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/**
+	 * Production webhook URL (<WEBHOOK_URL>webhook/<path>). For a node that declares
+	 * `path: 'x'` the path is `<webhookId>/x` (n8n-nodes-base.webhook: its `path` parameter).
+	 */
+	webhookUrl(webhookPath: string): string {
+		return `${this.baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`;
+	}
+
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
+	static async start(options: N8nStartOptions = {}): Promise<N8nInstance> {
+		const install = ensureN8nInstalled();
+		const userFolder = mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+		const logFile = path.join(userFolder, 'n8n.log');
+		let instance: N8nInstance | undefined;
+		try {
+			const packages = (options.packages ?? []).map((tgz) => installPackageTarball(userFolder, tgz));
+			await options.afterInstall?.(packages, userFolder);
+			const port = await freePort();
+			let brokerPort = await freePort();
+			while (brokerPort === port) brokerPort = await freePort();
+			const env = { ...childEnv(path.dirname(install.nodeBin)), ...n8nEnv(userFolder, port, brokerPort), ...(options.env ?? {}) };
+			const logFd = openSync(logFile, 'a');
+			const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
+				cwd: userFolder,
+				env,
+				detached: true, // own process group: stop() kills n8n and its task runners together
+				stdio: ['ignore', logFd, logFd],
+			});
+			closeSync(logFd);
+			instance = new N8nInstance(install, port, userFolder, logFile, packages, child);
+			live.add(instance);
+			registerExitHandlers();
+			await instance.waitUntilReady(options.startTimeoutMs ?? 180_000);
+			await instance.rest.setupOwner(OWNER);
+			return instance;
+		} catch (error) {
+			const log = instance ? instance.logTail() : '';
+			if (instance) await instance.stop();
+			else rmSync(userFolder, { recursive: true, force: true });
+			throw new Error(`n8n did not start: ${(error as Error).message}${log ? `\n--- n8n.log (tail) ---\n${log}` : ''}`);
+		}
+	}
+
+	/** Last lines of n8n's log (stdout + stderr). */
+	logTail(lines = 60): string {
+		try {
+			return readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+		} catch {
+			return '';
+		}
+	}
+
+	/**
+	 * Stops n8n (SIGTERM to its process group, SIGKILL after 15 s) and removes its user folder.
+	 * Idempotent: a second call (e.g. the caller's and the signal handler's) waits for the first.
+	 */
+	stop(): Promise<void> {
+		this.stopping ??= this.stopOnce().finally(() => live.delete(this));
+		return this.stopping;
+	}
+
+	private stopping?: Promise<void>;
+
+	private async stopOnce(): Promise<void> {
+		if (this.child.exitCode === null && this.child.signalCode === null) {
+			killGroup(this.child, 'SIGTERM');
+			const killed = await Promise.race([this.exited.then(() => true), sleep(15_000).then(() => false)]);
+			if (!killed) {
+				killGroup(this.child, 'SIGKILL');
+				await this.exited;
+			}
+		}
+		killGroup(this.child, 'SIGKILL'); // leftover task runners in the group, if any
+		if (process.env.E2E_KEEP_N8N === '1') {
+			process.stderr.write(`[n8n-instance] kept ${this.userFolder}\n`);
+		} else {
+			rmSync(this.userFolder, { recursive: true, force: true });
+		}
+	}
+
+	private async waitUntilReady(timeoutMs: number): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (this.child.exitCode !== null || this.child.signalCode !== null) {
+				throw new Error(`n8n exited early (${this.child.exitCode ?? this.child.signalCode})`);
+			}
+			try {
+				const res = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (res.ok) return;
+			} catch {
+				// not listening yet
+			}
+			await sleep(500);
+		}
+		throw new Error(`n8n not ready after ${timeoutMs} ms`);
+	}
+}
+
+/** The settings that make n8n local, offline and disposable. */
+export function n8nEnv(userFolder: string, port: number, brokerPort: number): Record<string, string> {
+	return {
+		N8N_USER_FOLDER: userFolder,
+		HOME: userFolder, // npm cache/config of installs n8n runs, and nothing in the real home
+		DB_TYPE: 'sqlite',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(port),
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		// no calls home
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false', // else the editor's node list queries n8n's Strapi
+		N8N_REINSTALL_MISSING_PACKAGES: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry', // fetches api.n8n.io/api/mcp-servers at start
+		// quiet and quick
+		N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+	};
+}
+
+async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// group already gone
+	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+let handlersRegistered = false;
+function registerExitHandlers(): void {
+	if (handlersRegistered) return;
+	handlersRegistered = true;
+	process.on('exit', () => {
+		for (const instance of live) {
+			const pid = instance.pid;
+			if (pid !== undefined) {
+				try {
+					process.kill(-pid, 'SIGKILL');
+				} catch {
+					// gone
+				}
+			}
+			if (process.env.E2E_KEEP_N8N !== '1') rmSync(instance.userFolder, { recursive: true, force: true });
+		}
+	});
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.once(signal, () => {
+			void stopAllInstances().finally(() => process.exit(130));
+		});
+	}
+}
