@@ -5,10 +5,11 @@
  *   const chromium = await startChromium();
  *   try { const page = await chromium.newPage(); ... } finally { await chromium.stop(); }
  *
- * No browser is downloaded: the executable is /usr/bin/chromium (`apt-get install chromium`),
+ * No browser is downloaded: the executable is /usr/bin/chromium, installed from Debian's package
+ * when missing (`apt-get install chromium`),
  * E2E_CHROMIUM overrides it. Every start gets a new, empty user-data-dir, removed on stop().
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,11 +55,7 @@ export class ChromiumSession {
 	}
 
 	static async start(timeoutMs = 30_000): Promise<ChromiumSession> {
-		if (!existsSync(CHROMIUM_PATH)) {
-			throw new Error(
-				`no Chromium at ${CHROMIUM_PATH}: apt-get update && apt-get install -y --no-install-recommends chromium`,
-			);
-		}
+		if (!existsSync(CHROMIUM_PATH)) installChromium();
 		const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-editor-chromium-'));
 		const logFile = path.join(userDataDir, 'chromium.log');
 		const logFd = openSync(logFile, 'a');
@@ -158,4 +155,17 @@ function registerExitHandler(): void {
 			rmSync(userDataDir, { recursive: true, force: true });
 		}
 	});
+}
+
+/** A fresh machine has no Chromium: Debian's package is the one browser this workplace allows. */
+function installChromium(): void {
+	if (process.getuid?.() !== 0) {
+		throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install -y --no-install-recommends chromium`);
+	}
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	for (const args of [['-q', 'update'], ['-q', 'install', '-y', '--no-install-recommends', 'chromium']]) {
+		const result = spawnSync('apt-get', args, { env, stdio: ['ignore', process.stderr, process.stderr] });
+		if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status})`);
+	}
+	if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium, but ${CHROMIUM_PATH} is missing`);
 }
