@@ -60,6 +60,7 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 					requestTimeoutMs: 60_000,
 				})
 			: [problemItem(reading.problem, 0)];
+	seen.writeThrough();
 	return { noWebhookResponse: true, workflowData: [items] };
 }
 

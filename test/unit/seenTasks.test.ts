@@ -53,6 +53,26 @@ describe('a trigger remembers the tasks it started a workflow for', () => {
 		}
 	});
 
+	it('keeps the whole burst when the calls that started first save last', () => {
+		const { SeenTasks } = anotherProcess();
+		const db = new StaticDataStore();
+		const calls = ['task_1', 'task_2', 'task_3'].map((taskId) => {
+			const data = db.load();
+			const seen = new SeenTasks(data, 'wf:trigger');
+			seen.firstDelivery(taskId);
+			return { data, seen };
+		});
+		// Downloads finish in reverse order: the first call returns, and n8n saves it, last.
+		for (const call of [...calls].reverse()) {
+			call.seen.writeThrough();
+			db.save(call.data);
+		}
+		const elsewhere = anotherProcess();
+		for (const taskId of ['task_1', 'task_2', 'task_3']) {
+			expect(new elsewhere.SeenTasks(db.load(), 'wf:trigger').firstDelivery(taskId)).toBe(false);
+		}
+	});
+
 	it('keeps separate memories for separate triggers', () => {
 		const { SeenTasks } = anotherProcess();
 		expect(new SeenTasks({}, 'wf:a').firstDelivery('task_1')).toBe(true);

@@ -10,7 +10,7 @@ export const MAX_REMEMBERED_TASKS = 1000;
  *
  * n8n saves static data by overwriting it, and each webhook call works on the copy it loaded,
  * so simultaneous deliveries would each save only their own task. Every save therefore carries
- * everything this process has seen too: the last save of a burst holds the whole burst.
+ * everything this process has seen by then: the last save of a burst holds the whole burst.
  */
 export class SeenTasks {
 	private static readonly recentByScope = new Map<string, string[]>();
@@ -27,10 +27,20 @@ export class SeenTasks {
 		const saved = this.saved();
 		const isFirst = !saved.includes(taskId) && !recent.includes(taskId);
 		if (isFirst) keepLatest(recent, taskId);
+		this.writeThrough();
+		return isFirst;
+	}
+
+	/**
+	 * Copies what this process has seen into the static data n8n is about to save. Call it last
+	 * before the webhook returns: n8n saves then, and calls that finish later save later.
+	 */
+	writeThrough(): void {
+		const recent = SeenTasks.recentByScope.get(this.scope) ?? [];
+		const saved = this.saved();
 		const savedIds = new Set(saved);
 		const merged = [...saved, ...recent.filter((id) => !savedIds.has(id))];
 		this.staticData.seenTaskIds = merged.slice(-MAX_REMEMBERED_TASKS);
-		return isFirst;
 	}
 
 	private saved(): string[] {
