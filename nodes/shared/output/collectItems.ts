@@ -3,7 +3,9 @@ import type { INode, INodeExecutionData } from 'n8n-workflow';
 import type { TaskProblem } from '../api/problem';
 import type { SubmitResult } from '../submit/submitTasks';
 import type { ItemCheck } from '../validate/validateItems';
-import type { WaitOutcome } from '../wait/waitForTasks';
+import type { ApixoClient } from '../transport/client';
+import type { PollSettings, TaskToWaitFor, WaitOutcome } from '../wait/waitForTask';
+import { waitForTask } from '../wait/waitForTask';
 import { errorOutputItem, problemError, problemItem } from './problemItems';
 import type { DownloadContext } from './downloadVideo';
 import type { DownloadSettings, TaskOrigin } from './videoItems';
@@ -36,6 +38,20 @@ export async function finishedTaskResult(
 export interface OutputContext {
 	getNode(): INode;
 	continueOnFail(): boolean;
+}
+
+/**
+ * Waits for one task and turns it into items at once: each video is downloaded as soon as its
+ * own task finishes, while the others of the batch still render.
+ */
+export async function collectWhenFinished(
+	ctx: DownloadContext,
+	client: ApixoClient,
+	task: TaskToWaitFor & { origin: TaskOrigin },
+	settings: PollSettings & DownloadSettings,
+): Promise<ItemResult> {
+	const outcome = await waitForTask(client, task, settings);
+	return await finishedTaskResult(ctx, task.taskId, outcome, task.origin, settings);
 }
 
 /**

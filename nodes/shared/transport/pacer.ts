@@ -15,7 +15,8 @@ export class RequestPacer {
 		maxRequestsPerSecond: number,
 		private readonly cancelSignal?: AbortSignal,
 	) {
-		this.spacingMs = maxRequestsPerSecond > 0 ? 1000 / maxRequestsPerSecond : 0;
+		// A little slack per request: spacing exactly at the limit meets it, and any jitter is a 429.
+		this.spacingMs = maxRequestsPerSecond > 0 ? (1000 + 25) / maxRequestsPerSecond : 0;
 	}
 
 	/** Resolves when this caller may send; callers are served in arrival order. */

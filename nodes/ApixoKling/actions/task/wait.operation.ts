@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { finishedTaskResult, invalidItemResults, toOutput } from '../../../shared/output/collectItems';
+import { collectWhenFinished, invalidItemResults, toOutput } from '../../../shared/output/collectItems';
 import { ApixoClient } from '../../../shared/transport/client';
-import { waitForTasks } from '../../../shared/wait/waitForTasks';
 import { readRunSettings } from '../runSettings';
 import { readTaskIds } from './readTaskIds';
 import { taskIdProperty } from './taskId.description';
@@ -23,15 +22,11 @@ export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionDat
 	const client = await ApixoClient.connect(ctx, settings);
 	const startedAt = Date.now();
 	const valid = checks.flatMap((check) => (check.ok ? [check] : []));
-	const outcomes = await waitForTasks(
-		client,
-		valid.map((check) => ({ taskId: check.value, submittedAt: startedAt })),
-		{ ...settings, firstPollDelayMs: 0 },
-	);
 	const results = await Promise.all(
-		valid.map(async (check, index) =>
-			await finishedTaskResult(ctx, check.value, outcomes[index], { itemIndex: check.itemIndex }, settings),
-		),
+		valid.map(async (check) => {
+			const task = { taskId: check.value, submittedAt: startedAt, origin: { itemIndex: check.itemIndex } };
+			return await collectWhenFinished(ctx, client, task, { ...settings, firstPollDelayMs: 0 });
+		}),
 	);
 	return [toOutput(ctx, [...results, ...invalidItemResults(checks)])];
 }

@@ -4,7 +4,7 @@ import { enforceCostCap } from '../../../shared/cost/costCap';
 import { planCosts } from '../../../shared/cost/planCosts';
 import type { ItemResult } from '../../../shared/output/collectItems';
 import {
-	finishedTaskResult,
+	collectWhenFinished,
 	invalidItemResults,
 	submittedResult,
 	toOutput,
@@ -13,7 +13,6 @@ import type { SubmitResult, TaskToSubmit } from '../../../shared/submit/submitTa
 import { submitTasks } from '../../../shared/submit/submitTasks';
 import { ApixoClient } from '../../../shared/transport/client';
 import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';
-import { waitForTasks } from '../../../shared/wait/waitForTasks';
 import type { RunSettings } from '../runSettings';
 import { readRunSettings } from '../runSettings';
 import { pauseForCallback } from './resume/pauseForCallback';
@@ -59,17 +58,11 @@ async function waitAndCollect(
 	settings: RunSettings,
 ): Promise<ItemResult[]> {
 	const accepted = submitted.flatMap((result) => (result.ok ? [result] : []));
-	const outcomes = await waitForTasks(client, accepted, settings);
 	const finished = await Promise.all(
-		accepted.map(async (task, index) =>
-			await finishedTaskResult(
-				ctx,
-				task.taskId,
-				outcomes[index],
-				{ itemIndex: task.itemIndex, mode: task.input.mode, cost: task.cost },
-				settings,
-			),
-		),
+		accepted.map(async (task) => {
+			const origin = { itemIndex: task.itemIndex, mode: task.input.mode, cost: task.cost };
+			return await collectWhenFinished(ctx, client, { ...task, origin }, settings);
+		}),
 	);
 	const refused = submitted.flatMap((result): ItemResult[] =>
 		result.ok ? [] : [{ itemIndex: result.itemIndex, ok: false, problem: result.problem }],

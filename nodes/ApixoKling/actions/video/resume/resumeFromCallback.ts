@@ -6,12 +6,11 @@ import type {
 } from 'n8n-workflow';
 
 import { callbackBodySchema } from '../../../../shared/api/schemas';
-import { finishedTaskResult, toOutput } from '../../../../shared/output/collectItems';
+import { collectWhenFinished, finishedTaskResult, toOutput } from '../../../../shared/output/collectItems';
 import { problemItem } from '../../../../shared/output/problemItems';
 import { ApixoClient } from '../../../../shared/transport/client';
 import { judgeRecord } from '../../../../shared/wait/readStatus';
-import type { WaitOutcome } from '../../../../shared/wait/waitForTasks';
-import { waitForTasks } from '../../../../shared/wait/waitForTasks';
+import type { WaitOutcome } from '../../../../shared/wait/waitForTask';
 import { runSettingsFrom } from '../../runSettings';
 import type { ResumeBatch } from './resumeBatch';
 import { batchFromQuery } from './resumeBatch';
@@ -91,20 +90,14 @@ async function gatherBatch(
 	const settings = runSettingsFrom((name, fallback) => ctx.getNodeParameter(name, fallback), node);
 	const client = await ApixoClient.connect(ctx, settings);
 	const startedAt = Date.now();
-	const tasks = batch.tasks.map((task) => ({ ...task, taskId: task.taskId ?? calledBackTaskId }));
-	const others = tasks.filter((task) => task.taskId !== calledBackTaskId);
-	const othersOutcomes = await waitForTasks(
-		client,
-		others.map((task) => ({ taskId: task.taskId, submittedAt: startedAt })),
-		{ ...settings, firstPollDelayMs: 0 },
-	);
-	const outcomes = new Map<string, WaitOutcome>(others.map((task, index) => [task.taskId, othersOutcomes[index]]));
-	outcomes.set(calledBackTaskId, calledBackOutcome);
 	const results = await Promise.all(
-		tasks.map(async (task) => {
-			const { itemIndex, billedSeconds, estimatedCostUsd } = task;
+		batch.tasks.map(async ({ taskId, itemIndex, billedSeconds, estimatedCostUsd }) => {
 			const origin = { itemIndex, mode: batch.mode, cost: { billedSeconds, estimatedCostUsd } };
-			return await finishedTaskResult(ctx, task.taskId, outcomes.get(task.taskId)!, origin, settings);
+			if (taskId === undefined) {
+				return await finishedTaskResult(ctx, calledBackTaskId, calledBackOutcome, origin, settings);
+			}
+			const task = { taskId, submittedAt: startedAt, origin };
+			return await collectWhenFinished(ctx, client, task, { ...settings, firstPollDelayMs: 0 });
 		}),
 	);
 	// n8n cannot fail an execution from its resume call (a throwing webhook leaves it stuck

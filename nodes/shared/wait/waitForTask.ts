@@ -25,20 +25,12 @@ export interface PollSettings {
 const MAX_CONSECUTIVE_FINAL_ANSWERS = 3;
 
 /**
- * Polls all tasks side by side, so a batch takes about as long as its slowest video. Each task
- * is read first after `firstPollDelayMs`, then every `pollIntervalMs`, until `timeoutMs`. A
- * status read changes nothing at APIXO, so every transient failure is retried until the
- * deadline; cancelling the execution rejects at once.
+ * Polls one task: first after `firstPollDelayMs`, then every `pollIntervalMs`, until
+ * `timeoutMs`. Callers wait for all their tasks side by side, so a batch takes about as long
+ * as its slowest video. A status read changes nothing at APIXO, so every transient failure is
+ * retried until the deadline; cancelling the execution rejects at once.
  */
-export async function waitForTasks(
-	client: ApixoClient,
-	tasks: TaskToWaitFor[],
-	settings: PollSettings,
-): Promise<WaitOutcome[]> {
-	return await Promise.all(tasks.map(async (task) => await waitForTask(client, task, settings)));
-}
-
-async function waitForTask(
+export async function waitForTask(
 	client: ApixoClient,
 	task: TaskToWaitFor,
 	settings: PollSettings,
@@ -64,12 +56,15 @@ async function waitForTask(
 			failures = 0;
 			finalAnswers = 0;
 			nextReadAt = Date.now() + settings.pollIntervalMs;
+		} else if (reading.kind === 'transient' && reading.retryAfterMs !== undefined) {
+			// APIXO said when to come back (a rate limit, not a failure): do exactly that.
+			lastTrouble = reading.reason;
+			client.backOff(reading.retryAfterMs);
+			nextReadAt = Date.now() + Math.max(reading.retryAfterMs, settings.pollIntervalMs);
 		} else {
 			failures++;
 			if (reading.kind === 'transient') lastTrouble = reading.reason;
-			const retryAfter = reading.kind === 'transient' ? reading.retryAfterMs : undefined;
-			if (retryAfter !== undefined) client.backOff(retryAfter);
-			nextReadAt = Date.now() + backoffMs(failures, settings.pollIntervalMs, retryAfter);
+			nextReadAt = Date.now() + backoffMs(failures, settings.pollIntervalMs);
 		}
 		if (Date.now() >= deadline) return { ok: false, problem: timedOut(task, settings, lastState, lastTrouble) };
 	}
