@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -8,6 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyOption, downloadOption } from '../shared/output/download.description';
+import { downloadVideos } from './downloadVideos';
 import { receiveCallback } from './receiveCallback';
 
 const MIN_TOKEN_LENGTH = 16;
@@ -111,5 +114,10 @@ export class ApixoTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveCallback(this);
+	}
+
+	/** n8n runs this with the items webhook() returned, inside the execution it started. */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await downloadVideos(this);
 	}
 }

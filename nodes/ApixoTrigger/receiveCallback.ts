@@ -1,17 +1,13 @@
 import { timingSafeEqual } from 'crypto';
-import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { callbackBodySchema } from '../shared/api/schemas';
 import { SeenTasks } from '../shared/callback/seenTasks';
 import { problemItem } from '../shared/output/problemItems';
-import type { DownloadSettings } from '../shared/output/videoItems';
 import { videoItems } from '../shared/output/videoItems';
-import type { FinishedTask } from '../shared/wait/readStatus';
 import { judgeRecord } from '../shared/wait/readStatus';
 
 interface TriggerOptions {
-	download?: boolean;
-	binaryPropertyName?: string;
 	includeFailed?: boolean;
 }
 
@@ -52,31 +48,15 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 	}
 	reply(200, { received: true, taskId: record.taskId, started: true });
 
+	// No download here: n8n saves the remembered task IDs only when this call returns, so it
+	// must return at once. The execution downloads the video (downloadVideos.ts), on a worker
+	// in queue mode.
 	const items =
 		reading.kind === 'succeeded'
-			? await successItems(ctx, reading.task, {
-					download: options.download ?? true,
-					binaryPropertyName: options.binaryPropertyName || 'data',
-					requestTimeoutMs: 60_000,
-				})
+			? await videoItems(ctx, reading.task, { itemIndex: 0 }, { download: false, binaryPropertyName: 'data', requestTimeoutMs: 0 })
 			: [problemItem(reading.problem, 0)];
 	seen.writeThrough();
 	return { noWebhookResponse: true, workflowData: [items] };
-}
-
-/** The video is paid for: if it cannot be downloaded, the workflow still gets its URL. */
-async function successItems(
-	ctx: IWebhookFunctions,
-	task: FinishedTask,
-	settings: DownloadSettings,
-): Promise<INodeExecutionData[]> {
-	try {
-		return await videoItems(ctx, task, { itemIndex: 0 }, settings);
-	} catch (error) {
-		const items = await videoItems(ctx, task, { itemIndex: 0 }, { ...settings, download: false });
-		for (const item of items) item.json.downloadError = (error as Error).message;
-		return items;
-	}
 }
 
 function sameSecret(presented: string, expected: string): boolean {

@@ -46,8 +46,7 @@ export async function videoItems(
 			};
 			const item: INodeExecutionData = { json, pairedItem: { item: origin.itemIndex } };
 			if (settings.download) {
-				const fileName =
-					videoUrls.length === 1 ? `${record.taskId}.mp4` : `${record.taskId}-${videoIndex + 1}.mp4`;
+				const fileName = videoFileName(record.taskId, videoIndex, videoUrls.length);
 				item.binary = {
 					[settings.binaryPropertyName]: await downloadVideo(ctx, videoUrl, fileName, settings),
 				};
@@ -55,6 +54,11 @@ export async function videoItems(
 			return item;
 		}),
 	);
+}
+
+/** `<taskId>.mp4`, or `<taskId>-<n>.mp4` when a task made several videos. */
+export function videoFileName(taskId: string, videoIndex: number, videoCount: number): string {
+	return videoCount === 1 ? `${taskId}.mp4` : `${taskId}-${videoIndex + 1}.mp4`;
 }
 
 /** The item of a task that was submitted but not waited for. */
