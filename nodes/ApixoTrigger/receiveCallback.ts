@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'crypto';
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { callbackBodySchema } from '../shared/api/schemas';
+import { answerCaller } from '../shared/callback/answerCaller';
 import { SeenTasks } from '../shared/callback/seenTasks';
 import { problemItem } from '../shared/output/problemItems';
 import { videoItems } from '../shared/output/videoItems';
@@ -16,11 +17,7 @@ interface TriggerOptions {
  * workflow once per task, with the same items the action node gives.
  */
 export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const res = ctx.getResponseObject();
-	const reply = (status: number, body: object): IWebhookResponseData => {
-		res.status(status).json(body);
-		return { noWebhookResponse: true };
-	};
+	const reply = (status: number, body: object) => answerCaller(ctx, status, body);
 
 	const expected = String(ctx.getNodeParameter('secretToken', '')).trim();
 	const presented = String((ctx.getQueryData() as { token?: unknown }).token ?? '');

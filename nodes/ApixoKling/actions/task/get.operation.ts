@@ -6,8 +6,7 @@ import { MODEL_ID } from '../../../shared/api/schemas';
 import type { ItemResult } from '../../../shared/output/collectItems';
 import { invalidItemResults, toOutput } from '../../../shared/output/collectItems';
 import { videoItems } from '../../../shared/output/videoItems';
-import type { ApixoClient } from '../../../shared/transport/client';
-import { ApixoClient as Client } from '../../../shared/transport/client';
+import { ApixoClient } from '../../../shared/transport/client';
 import { backoffMs } from '../../../shared/transport/retry';
 import type { StatusReading } from '../../../shared/wait/readStatus';
 import { readStatus } from '../../../shared/wait/readStatus';
@@ -28,7 +27,7 @@ const READ_ATTEMPTS = 4;
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = readRunSettings(ctx);
 	const checks = readTaskIds(ctx);
-	const client = await Client.connect(ctx, settings);
+	const client = await ApixoClient.connect(ctx, settings);
 	const results = await Promise.all(
 		checks.flatMap((check) =>
 			check.ok ? [getTask(ctx, client, check.value, check.itemIndex, settings)] : [],

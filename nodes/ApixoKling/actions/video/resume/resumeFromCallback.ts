@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { callbackBodySchema } from '../../../../shared/api/schemas';
+import { answerCaller } from '../../../../shared/callback/answerCaller';
 import { collectWhenFinished, finishedTaskResult, toOutput } from '../../../../shared/output/collectItems';
 import { problemItem } from '../../../../shared/output/problemItems';
 import { ApixoClient } from '../../../../shared/transport/client';
@@ -44,11 +45,7 @@ const MAX_REMEMBERED_RESUMES = 1000;
  * the batch (usually finished by now), and hand n8n the items to continue with.
  */
 export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const res = ctx.getResponseObject();
-	const reply = (status: number, body: object): IWebhookResponseData => {
-		res.status(status).json(body);
-		return { noWebhookResponse: true };
-	};
+	const reply = (status: number, body: object) => answerCaller(ctx, status, body);
 	const batch = batchFromQuery(ctx.getQueryData());
 	const parsed = callbackBodySchema.safeParse(ctx.getBodyData());
 	if (!batch || !parsed.success) return reply(400, { error: 'not an APIXO callback for this execution' });
