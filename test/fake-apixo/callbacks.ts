@@ -3,7 +3,11 @@ import https from 'node:https';
 import { neverFinishes, taskData } from './tasks';
 import type { CallbackRecord, FakeTask } from './types';
 
-const EXTRA_ATTEMPTS = 3;
+/**
+ * APIXO's documented schedule after a delivery that did not get HTTP 200 in time: again after
+ * 30 s, 2 min and 10 min, then never. Scaled: `retryDelayMs` stands for the first 30 s.
+ */
+const RETRY_DELAYS_IN_FIRST_DELAYS = [1, 4, 20];
 
 export interface CallbackSettings {
 	retryDelayMs: number;
@@ -70,11 +74,11 @@ export class CallbackDispatcher {
 			message: 'success',
 			data: taskData(task, Math.max(Date.now(), task.readyAt)),
 		});
-		for (let attempt = 1; attempt <= 1 + EXTRA_ATTEMPTS && !this.closed; attempt++) {
+		for (let attempt = 1; attempt <= 1 + RETRY_DELAYS_IN_FIRST_DELAYS.length && !this.closed; attempt++) {
 			const status = await this.post(url, body);
 			if (this.closed) return;
 			this.settings.records.push({ taskId: task.taskId, url, status, attempt, redelivery: false });
-			if (status >= 200 && status < 300) {
+			if (status === 200) {
 				if (this.settings.twice) {
 					const again = await this.post(url, body);
 					if (this.closed) return;
@@ -82,7 +86,8 @@ export class CallbackDispatcher {
 				}
 				return;
 			}
-			if (attempt <= EXTRA_ATTEMPTS) await this.sleep(this.settings.retryDelayMs * attempt);
+			const delay = RETRY_DELAYS_IN_FIRST_DELAYS[attempt - 1];
+			if (delay !== undefined) await this.sleep(this.settings.retryDelayMs * delay);
 		}
 	}
 

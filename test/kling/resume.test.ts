@@ -8,7 +8,7 @@ import {
 	runWorkflow,
 	singleNodeWorkflow,
 } from '../harness';
-import { FAST_OPTIONS, KLING_NODE_NAME, KLING_TYPE, TEST_API_KEY, startFake, textToVideo } from '../support/kling';
+import { FAST_OPTIONS, KLING_NODE_NAME, KLING_TYPE, TEST_API_KEY, errorText, startFake, textToVideo } from '../support/kling';
 
 let fake: FakeApixo;
 let server: WebhookServer;
@@ -18,11 +18,10 @@ afterEach(async () => {
 	await server.close();
 });
 
-async function runResumeMode(
-	items: object[],
-	options: object = {},
-	onError?: 'continueRegularOutput' | 'continueErrorOutput',
-): Promise<RunResult> {
+/** The webhook server is on loopback: a real resume URL would be public https. */
+const RESUME_OPTIONS = { ...FAST_OPTIONS, allowPrivateCallbackUrl: true };
+
+function resumeWorkflowOf(items: object[], options: object, onError?: 'continueRegularOutput' | 'continueErrorOutput') {
 	const workflow = singleNodeWorkflow(
 		{
 			name: KLING_NODE_NAME,
@@ -30,17 +29,22 @@ async function runResumeMode(
 			parameters: textToVideo({
 				prompt: '={{ $json.prompt }}',
 				waitMode: 'resume',
-				options: { ...FAST_OPTIONS, ...options },
+				options: { ...RESUME_OPTIONS, ...options },
 			}),
 			...(onError && { onError }),
 		},
 		items as never,
 		'apixoApi',
 	);
-	return await server.run({
-		...workflow,
-		credentials: { apixoApi: { apiKey: TEST_API_KEY, baseUrl: fake.baseUrl } },
-	});
+	return { ...workflow, credentials: { apixoApi: { apiKey: TEST_API_KEY, baseUrl: fake.baseUrl } } };
+}
+
+async function runResumeMode(
+	items: object[],
+	options: object = {},
+	onError?: 'continueRegularOutput' | 'continueErrorOutput',
+): Promise<RunResult> {
+	return await server.run(resumeWorkflowOf(items, options, onError));
 }
 
 describe('Wait Mode "Resume on Callback"', () => {
@@ -50,15 +54,12 @@ describe('Wait Mode "Resume on Callback"', () => {
 		expect(paused.status).toBe('waiting');
 		const [task] = [...fake.tasks.values()];
 		expect(task.request_type).toBe('callback');
-		// The resume URL exactly as n8n gives it, signature included, plus the batch it wakes.
-		const callbackUrl = new URL(task.callback_url!);
-		const resumeUrl = new URL(paused.resumeUrl!);
-		expect(callbackUrl.origin + callbackUrl.pathname).toBe(resumeUrl.origin + resumeUrl.pathname);
-		expect(callbackUrl.searchParams.get('signature')).toBe(resumeUrl.searchParams.get('signature'));
+		// The resume URL exactly as n8n gives it, signature included, and nothing more.
+		expect(task.callback_url).toBe(paused.resumeUrl);
 		expect(paused.output(KLING_NODE_NAME)[0].json).toMatchObject({ taskId: task.taskId, state: 'submitted' });
+		expect(fake.stats.statusReads).toBe(0);
 
 		const resumed = await server.resumed(paused);
-		expect(fake.stats.statusReads).toBe(0);
 		expect(resumed.status).toBe('success');
 		const [item] = resumed.output(KLING_NODE_NAME);
 		expect(item.json).toMatchObject({
@@ -74,18 +75,47 @@ describe('Wait Mode "Resume on Callback"', () => {
 		expect(fake.stats.submits).toBe(1);
 	});
 
-	it('wakes once for a batch and gathers every video, each paired to its item', async () => {
-		fake = await startFake({ taskDurationMs: (_, index) => 300 + index * 50 });
-		const paused = await runResumeMode([{ prompt: 'one' }, { prompt: 'two' }, { prompt: 'three' }]);
-		expect(paused.status).toBe('waiting');
+	it('continues only when every task is final, whatever order they finish in, each video paired to its item', async () => {
+		// The last-submitted task finishes first, the first one last.
+		fake = await startFake({ taskDurationMs: (_, index) => 900 - index * 200 });
+		const paused = await runResumeMode([{ prompt: 'one' }, { prompt: 'two' }, { prompt: 'three' }, { prompt: 'four' }]);
 		const tasks = [...fake.tasks.values()];
-		expect(tasks.map((task) => task.request_type)).toEqual(['async', 'async', 'callback']);
+		expect(tasks.map((task) => task.request_type)).toEqual(['callback', 'callback', 'callback', 'callback']);
+		expect(new Set(tasks.map((task) => task.callback_url))).toEqual(new Set([paused.resumeUrl]));
 		const resumed = await server.resumed(paused);
 		const items = resumed.output(KLING_NODE_NAME);
 		expect(items.map((item) => item.json.taskId)).toEqual(tasks.map((task) => task.taskId));
-		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(items.every((item) => item.json.state === 'success')).toBe(true);
-		expect(fake.stats.submits).toBe(3);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items.map((item) => item.json.state)).toEqual(['success', 'success', 'success', 'success']);
+		expect(fake.stats.downloads).toBe(4);
+		expect(fake.stats.submits).toBe(4);
+		// Earlier callbacks found a task still rendering and left the execution waiting.
+		await fake.callbacksSettled();
+		const answered = fake.stats.callbacks.filter((call) => call.status === 200).length;
+		expect(answered).toBe(4);
+	});
+
+	it('keeps the callback URL short for a large batch: 200 items, one URL under 2 KB, 200 paired videos', async () => {
+		fake = await startFake({ taskDurationMs: (_, index) => 300 + (index % 7) * 30 });
+		const items = Array.from({ length: 200 }, (_, index) => ({ prompt: `shot ${index}` }));
+		const paused = await runResumeMode(items, { maxConcurrency: 50, download: false });
+		const urls = new Set([...fake.tasks.values()].map((task) => task.callback_url!));
+		expect(urls.size).toBe(1);
+		expect([...urls][0].length).toBeLessThan(2048);
+		const resumed = await server.resumed(paused);
+		const output = resumed.output(KLING_NODE_NAME);
+		expect(output).toHaveLength(200);
+		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		expect(output.every((item) => item.json.state === 'success')).toBe(true);
+		expect(fake.stats.submits).toBe(200);
+	});
+
+	it('refuses a resume URL APIXO cannot reach before paying, and names the fix', async () => {
+		fake = await startFake();
+		const result = await runResumeMode([{ prompt: 'local' }], { allowPrivateCallbackUrl: false });
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toMatch(/APIXO cannot reach this n8n’s resume URL[\s\S]*WEBHOOK_URL[\s\S]*Allow Private URLs/);
+		expect(fake.stats.submits).toBe(0);
 	});
 
 	it('resumes once when APIXO delivers the callback twice', async () => {
@@ -99,13 +129,8 @@ describe('Wait Mode "Resume on Callback"', () => {
 
 	it('does not gather again for a callback redelivered before n8n marks the execution running', async () => {
 		fake = await startFake({ taskDurationMs: 60_000 });
-		const workflow = singleNodeWorkflow(
-			{ name: KLING_NODE_NAME, type: KLING_TYPE, parameters: textToVideo({ waitMode: 'resume', options: FAST_OPTIONS }) },
-			[{}],
-			'apixoApi',
-		);
 		// Not behind the webhook server: the callbacks below are the only calls to the resume URL.
-		const paused = await runWorkflow({ ...workflow, credentials: { apixoApi: { apiKey: TEST_API_KEY, baseUrl: fake.baseUrl } } });
+		const paused = await runWorkflow(resumeWorkflowOf([{ prompt: 'p' }], {}));
 		const [task] = [...fake.tasks.values()];
 		fake.completeNow(task.taskId);
 		const payload = { code: 200, message: 'success', data: { taskId: task.taskId, state: 'success', resultJson: JSON.stringify({ resultUrls: task.resultUrls }) } };
@@ -116,6 +141,30 @@ describe('Wait Mode "Resume on Callback"', () => {
 		expect(again.resumed).toBe(false);
 		expect(again.response.body).toMatchObject({ resumed: false, reason: 'duplicate delivery' });
 		expect(fake.stats.downloads).toBe(1);
+	});
+
+	it('trusts no callback: a forged "success" for a task still rendering continues nothing and downloads nothing', async () => {
+		fake = await startFake({ taskDurationMs: 60_000 });
+		const paused = await runWorkflow(resumeWorkflowOf([{ prompt: 'p' }], {}));
+		const [task] = [...fake.tasks.values()];
+		const forged = { code: 200, message: 'success', data: { taskId: task.taskId, state: 'success', resultJson: JSON.stringify({ resultUrls: ['https://attacker.example/x.mp4'] }) } };
+		const call = await resumeWorkflow(paused, forged, { url: task.callback_url });
+		expect(call.resumed).toBe(false);
+		expect(call.response.body).toMatchObject({ resumed: false, reason: 'waiting for 1 more task(s)' });
+		expect(fake.stats.downloads).toBe(0);
+		const stranger = await resumeWorkflow(paused, { ...forged, data: { ...forged.data, taskId: 'task_not_ours' } }, { url: task.callback_url });
+		expect(stranger.response.statusCode).toBe(400);
+	});
+
+	it('answers 503 when a status read fails, so APIXO delivers again, and then continues', async () => {
+		fake = await startFake({ taskDurationMs: 200, callbackRetryDelayMs: 100 });
+		fake.inject({ on: 'status', kind: 'http', status: 500, times: 1 });
+		const paused = await runResumeMode([{ prompt: 'retry me' }], { pollInterval: 0.01 });
+		const resumed = await server.resumed(paused);
+		await fake.callbacksSettled();
+		expect(resumed.status).toBe('success');
+		expect(fake.stats.callbacks.map((call) => call.status)).toEqual([503, 200]);
+		expect(resumed.output(KLING_NODE_NAME)[0].json.state).toBe('success');
 	});
 
 	it('gives a failed task as an item: n8n cannot fail an execution from its resume call', async () => {
@@ -141,26 +190,49 @@ describe('Wait Mode "Resume on Callback"', () => {
 		const [main, errors] = resumed.run.data.resultData.runData[KLING_NODE_NAME].at(-1)!.data!.main;
 		expect(main!.map((item) => item.json.state)).toEqual(['success']);
 		expect(errors!.map((item) => item.json)).toEqual([
-			{
-				prompt: 'bad',
-				error: expect.stringContaining('INVALID_PARAMETER'),
-				details: expect.objectContaining({ failCode: 'INVALID_PARAMETER' }),
-			},
+			{ prompt: 'bad', error: expect.stringContaining('INVALID_PARAMETER'), details: expect.objectContaining({ failCode: 'INVALID_PARAMETER' }) },
 		]);
 	});
 
-	it('waits no longer than the wait limit; the task IDs stay in the execution for Task → Wait', async () => {
+	it('accounts for every input item when a submit is refused: the others are waited for', async () => {
+		fake = await startFake({ taskDurationMs: 200 });
+		const paused = await runResumeMode([{ prompt: 'first' }, { prompt: '' }, { prompt: 'third' }], {}, 'continueRegularOutput');
+		expect(paused.status).toBe('waiting');
+		const resumed = await server.resumed(paused);
+		const items = resumed.output(KLING_NODE_NAME);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items.map((item) => item.json.state)).toEqual(['success', expect.any(String), 'success']);
+		expect(items[1].json.error).toMatch(/Item 2/);
+		expect(fake.stats.submits).toBe(2);
+	});
+
+	it('ends a wait without callbacks as timeout items carrying their task IDs, never as the input items', async () => {
 		fake = await startFake({ outcome: () => ({ neverFinishes: true }) });
 		const before = Date.now();
 		const paused = await runResumeMode([{ prompt: 'never' }, { prompt: 'ever' }], { timeout: 120 });
 		expect(paused.waitTill!.getTime()).toBeGreaterThanOrEqual(before + 120_000);
 		expect(paused.waitTill!.getTime()).toBeLessThan(Date.now() + 121_000);
 		const taskIds = [...fake.tasks.keys()];
-		expect(paused.run.data.resultData.metadata).toEqual({ apixoTaskIds: taskIds.join(',') });
 
 		const afterLimit = await resumeAfterWaitLimit(paused);
 		expect(afterLimit.status).toBe('success');
-		expect(afterLimit.output(KLING_NODE_NAME).map((item) => item.json)).toEqual([{ prompt: 'never' }, { prompt: 'ever' }]);
-		expect(afterLimit.run.data.resultData.metadata).toEqual({ apixoTaskIds: taskIds.join(',') });
+		const items = afterLimit.output(KLING_NODE_NAME);
+		expect(items.map((item) => item.json)).toEqual(
+			taskIds.map((taskId) => expect.objectContaining({ taskId, state: 'timeout', message: expect.stringContaining('Task → Wait') })),
+		);
+		expect(items.some((item) => 'prompt' in item.json)).toBe(false);
+		// The earlier node's output is untouched.
+		expect(afterLimit.output('Start').map((item) => item.json)).toEqual([{ prompt: 'never' }, { prompt: 'ever' }]);
+	});
+
+	it('waits an hour for callbacks when no Timeout is set', async () => {
+		fake = await startFake({ outcome: () => ({ neverFinishes: true }) });
+		const { timeout: _unset, ...options } = RESUME_OPTIONS;
+		const before = Date.now();
+		const workflow = resumeWorkflowOf([{ prompt: 'p' }], {});
+		(workflow.nodes[1].parameters.options as Record<string, unknown>) = options;
+		const paused = await server.run(workflow);
+		expect(paused.waitTill!.getTime()).toBeGreaterThanOrEqual(before + 3_600_000);
+		expect(paused.waitTill!.getTime()).toBeLessThan(Date.now() + 3_601_000);
 	});
 });

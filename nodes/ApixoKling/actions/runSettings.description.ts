@@ -61,13 +61,13 @@ export const optionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
-			displayName: 'Allow Private Callback URL',
+			displayName: 'Allow Private URLs',
 			name: 'allowPrivateCallbackUrl',
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to accept an http:// or private-network Callback URL (e.g. a local test). APIXO itself can only reach public https URLs.',
-			displayOptions: { show: { '/resource': ['video'], '/waitMode': ['callback'] } },
+				'Whether to accept http:// or private-network URLs that APIXO must call (the Callback URL, n8n’s resume URL), e.g. for a local test or a tunnel. APIXO itself can only reach public https URLs.',
+			displayOptions: { show: { '/resource': ['video'], '/waitMode': ['callback', 'resume'] } },
 		},
 		downloadOption,
 		{
@@ -135,7 +135,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0.01 },
 			default: 900,
 			description:
-				'How long to wait for each video, counted from its submission (or from the start of Task → Wait). In Resume mode, the wait limit.',
+				'How long to wait for each video, counted from its submission (or from the start of Task → Wait). In Resume mode, how long the execution waits for APIXO’s callbacks (1 hour when not set: waiting costs nothing).',
 			hint: 'A 15 s video can take 3 minutes. After a timeout the task still finishes and is paid: continue with Task → Wait',
 			displayOptions: onlyWhenWaiting,
 		},

@@ -4,17 +4,15 @@ import { z } from 'zod';
 
 import { callbackUrlSchema } from '../../shared/validate/callbackUrl';
 
-const seconds = (fallback: number, min: number) =>
-	z
-		.number({ invalid_type_error: 'must be a number of seconds' })
-		.min(min, `must be at least ${min} s`)
-		.default(fallback)
-		.transform((s) => s * 1000);
+const secondsValue = (min: number) =>
+	z.number({ invalid_type_error: 'must be a number of seconds' }).min(min, `must be at least ${min} s`);
+const toMs = (s: number) => s * 1000;
+const seconds = (fallback: number, min: number) => secondsValue(min).default(fallback).transform(toMs);
 
 const optionsSchema = z.object({
 	firstPollDelay: seconds(60, 0),
 	pollInterval: seconds(10, 0.01),
-	timeout: seconds(900, 0.01),
+	timeout: secondsValue(0.01).transform(toMs).optional(),
 	requestTimeout: seconds(30, 0.1),
 	download: z.boolean().default(true),
 	binaryPropertyName: z.string().trim().min(1, 'must name a binary field, e.g. data').default('data'),
@@ -23,6 +21,13 @@ const optionsSchema = z.object({
 	maxRequestsPerSecond: z.number().min(0).default(10),
 	allowPrivateCallbackUrl: z.boolean().default(false),
 });
+
+const DEFAULT_TIMEOUT_MS = 900_000;
+/**
+ * A callback can come late: APIXO retries a failed delivery after 30 s, 2 min and 10 min,
+ * and renders can queue. Waiting costs nothing, so the default leaves room for all of it.
+ */
+const DEFAULT_RESUME_WAIT_MS = 3_600_000;
 
 export const WAIT_MODES = ['poll', 'resume', 'callback', 'none'] as const;
 export type WaitMode = (typeof WAIT_MODES)[number];
@@ -34,6 +39,10 @@ export interface RunSettings {
 	firstPollDelayMs: number;
 	pollIntervalMs: number;
 	timeoutMs: number;
+	/** Resume mode: how long the execution waits for callbacks. */
+	resumeWaitMs: number;
+	/** Lets http and private-network URLs through where APIXO must call n8n. */
+	allowPrivateUrls: boolean;
 	requestTimeoutMs: number;
 	download: boolean;
 	binaryPropertyName: string;
@@ -77,7 +86,9 @@ export function runSettingsFrom(read: ParameterReader, node: INode): RunSettings
 		callbackUrl,
 		firstPollDelayMs: o.firstPollDelay,
 		pollIntervalMs: o.pollInterval,
-		timeoutMs: o.timeout,
+		timeoutMs: o.timeout ?? DEFAULT_TIMEOUT_MS,
+		resumeWaitMs: o.timeout ?? DEFAULT_RESUME_WAIT_MS,
+		allowPrivateUrls: o.allowPrivateCallbackUrl,
 		requestTimeoutMs: o.requestTimeout,
 		download: o.download,
 		binaryPropertyName: o.binaryPropertyName,

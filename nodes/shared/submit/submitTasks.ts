@@ -15,7 +15,16 @@ export interface TaskToSubmit {
 }
 
 export type SubmitResult = TaskToSubmit &
-	({ ok: true; taskId: string; submittedAt: number } | { ok: false; problem: TaskProblem });
+	(
+		| {
+				ok: true;
+				taskId: string;
+				submittedAt: number;
+				/** Taken by APIXO on an earlier try of the node: read at once, it may be done. */
+				reused?: boolean;
+		  }
+		| { ok: false; problem: TaskProblem }
+	);
 
 export interface SubmitSettings {
 	maxConcurrency: number;

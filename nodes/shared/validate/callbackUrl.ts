@@ -14,7 +14,7 @@ const PRIVATE_HOST_PATTERNS = [
 	/^\[?fe80:/i,
 ];
 
-function isPublicHost(hostname: string): boolean {
+export function isPublicHost(hostname: string): boolean {
 	if (!hostname.includes('.') && !hostname.includes(':')) return false;
 	return !PRIVATE_HOST_PATTERNS.some((pattern) => pattern.test(hostname));
 }

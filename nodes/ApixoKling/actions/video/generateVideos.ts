@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { enforceCostCap } from '../../../shared/cost/costCap';
 import { planCosts } from '../../../shared/cost/planCosts';
 import type { ItemResult } from '../../../shared/output/collectItems';
 import {
@@ -9,8 +8,9 @@ import {
 	submittedResult,
 	toOutput,
 } from '../../../shared/output/collectItems';
-import type { SubmitResult, TaskToSubmit } from '../../../shared/submit/submitTasks';
-import { submitTasks } from '../../../shared/submit/submitTasks';
+import type { PaidTasks } from '../../../shared/submit/paidTasks';
+import { submitOnce } from '../../../shared/submit/submitOnce';
+import type { SubmitResult } from '../../../shared/submit/submitTasks';
 import { ApixoClient } from '../../../shared/transport/client';
 import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';
 import type { RunSettings } from '../runSettings';
@@ -29,23 +29,15 @@ export async function generateVideos(
 	const checks = await planCosts(ctx, valid, settings);
 	throwFirstInvalid(ctx, checks);
 	const planned = checks.flatMap((check) => (check.ok ? [check.value] : []));
-	enforceCostCap(ctx, planned, settings.maxCostUsd);
 
 	const client = await ApixoClient.connect(ctx, settings);
-	// In the log as soon as paid: if the process dies mid-run (a worker crash in queue mode),
-	// the log is where the task IDs survive, for Task → Wait.
-	const onAccepted = (taskId: string, task: TaskToSubmit) =>
-		ctx.logger.info(`APIXO task ${taskId} submitted for item ${task.itemIndex + 1}`, {
-			executionId: ctx.getExecutionId(),
-			taskId,
-		});
 	if (settings.waitMode === 'resume' && planned.length > 0) {
-		return await pauseForCallback(ctx, client, planned, { ...settings, onAccepted }, invalidItemResults(checks));
+		return await pauseForCallback(ctx, client, planned, settings, invalidItemResults(checks));
 	}
-	const submitted = await submitTasks(client, planned, { ...settings, onAccepted });
+	const { results: submitted, paid } = await submitOnce(ctx, client, planned, settings);
 	const results =
 		settings.waitMode === 'poll'
-			? await waitAndCollect(ctx, client, submitted, settings)
+			? await waitAndCollect(ctx, client, submitted, settings, paid)
 			: submitted.map((result) => submittedResult(result, settings.callbackUrl));
 
 	return [toOutput(ctx, [...results, ...invalidItemResults(checks)])];
@@ -56,12 +48,16 @@ async function waitAndCollect(
 	client: ApixoClient,
 	submitted: SubmitResult[],
 	settings: RunSettings,
+	paid: PaidTasks,
 ): Promise<ItemResult[]> {
 	const accepted = submitted.flatMap((result) => (result.ok ? [result] : []));
 	const finished = await Promise.all(
 		accepted.map(async (task) => {
 			const origin = { itemIndex: task.itemIndex, mode: task.input.mode, cost: task.cost };
-			return await collectWhenFinished(ctx, client, { ...task, origin }, settings);
+			const firstPollDelayMs = task.reused ? 0 : settings.firstPollDelayMs;
+			const result = await collectWhenFinished(ctx, client, { ...task, origin }, { ...settings, firstPollDelayMs });
+			if (!result.ok && result.problem.state === 'failed') paid.taskFailed(task.taskId);
+			return result;
 		}),
 	);
 	const refused = submitted.flatMap((result): ItemResult[] =>
