@@ -16,6 +16,7 @@ export type { RunResult } from './execution';
 export type { LogEntry, LogLevel } from './log-capture';
 export type { ExtraNodeTypes } from './node-types';
 export { resumeAfterWaitLimit, resumeWorkflow } from './resume-workflow';
+export { retryExecution } from './retry-execution';
 export type { ResumeRequest, ResumeResult } from './resume-workflow';
 export { runWorkflow } from './run-workflow';
 export type { RunOptions } from './run-workflow';
