@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { CallbackDispatcher } from './callbacks';
 import { FaultPlan, RateLimiter } from './faults';
+import { fetchTaskMedia } from './fetchMedia';
 import { largeMp4Stream, mp4Layout, smallMp4, type Mp4Layout } from './media';
 import { bill, canonicalJson, checkSubmit, MOTION_MAX_SECONDS, roundUsd } from './rules';
 import { API_PREFIX, HTTP_FAULT_MESSAGES, jsonReply, parseJson, readBody, route, type Reply, type Route } from './routes';
 import { createTask, finishNow, isFinal, taskData, taskState } from './tasks';
 import type { FakeApixo, FakeApixoOptions, FakeApixoStats, FakeTask, Fault, FaultAction } from './types';
+
+const RESULT_URL_TTL_MS = 24 * 60 * 60 * 1000;
 
 function bearerToken(req: http.IncomingMessage): string | undefined {
 	return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -85,6 +88,15 @@ class FakeApixoServer implements FakeApixo {
 
 	getBalance(): number {
 		return this.balance;
+	}
+
+	/** Time passing, as every task's times moving back: states, completeTime and expiry agree. */
+	advanceClock(ms: number): void {
+		for (const task of this.tasks.values()) {
+			task.createTime -= ms;
+			task.pendingUntil -= ms;
+			task.readyAt -= ms;
+		}
 	}
 
 	completeNow(taskId: string): void {
@@ -178,6 +190,12 @@ class FakeApixoServer implements FakeApixo {
 				const headers = fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
 				return this.send(req, res, { ...jsonReply(fault.status, HTTP_FAULT_MESSAGES[fault.status]), headers });
 			}
+			case 'errorBody': {
+				const json: Record<string, unknown> = { code: fault.code };
+				if (fault.message !== undefined) json.message = fault.message;
+				if ('data' in fault) json.data = fault.data;
+				return this.send(req, res, { status: 200, json });
+			}
 			case 'reset':
 				if (fault.acceptAnyway) process();
 				req.socket.destroy();
@@ -213,11 +231,11 @@ class FakeApixoServer implements FakeApixo {
 			case 'submit':
 				return this.submit(req, body);
 			case 'balance':
-				return ok({ balance: this.balance });
+				return ok(this.options.balanceAnswer === 'object' ? { balance: this.balance } : this.balance);
 			case 'status': {
 				if (!r.taskId) return jsonReply(400, 'taskId is required');
 				const task = this.tasks.get(r.taskId);
-				return task ? ok(taskData(task, Date.now())) : jsonReply(404, 'task not found');
+				return task ? ok(taskData(task, Date.now(), this.options.resultJsonAs)) : jsonReply(404, 'task not found');
 			}
 			case 'download': {
 				const task = this.tasks.get(r.taskId);
@@ -225,6 +243,8 @@ class FakeApixoServer implements FakeApixo {
 				if (taskState(task, Date.now()) !== 'success' || r.file >= task.resultUrls.length) {
 					return jsonReply(404, 'file not found');
 				}
+				const ttl = this.options.resultUrlTtlMs ?? RESULT_URL_TTL_MS;
+				if (Date.now() > task.readyAt + ttl) return jsonReply(404, 'file expired');
 				return { status: 200, file: true };
 			}
 			default:
@@ -268,8 +288,20 @@ class FakeApixoServer implements FakeApixo {
 			resultUrlsPerTask: this.options.resultUrlsPerTask ?? 1,
 		});
 		this.tasks.set(task.taskId, task);
-		if (task.request_type === 'callback') this.callbacks.schedule(task);
+		if (this.options.fetchMedia && input.mode !== 'text-to-video') this.fetchMedia(task);
+		else if (task.request_type === 'callback') this.callbacks.schedule(task);
 		return { status: 200, json: { code: 200, message: 'success', data: { taskId: task.taskId } } };
+	}
+
+	/** The task waits (pending) while its media is fetched; a bad URL fails it, as in APIXO. */
+	private fetchMedia(task: FakeTask): void {
+		task.fetchingMedia = true;
+		void fetchTaskMedia(task.input, this.options.fetchMediaTimeoutMs ?? 2000).then((failure) => {
+			task.fetchingMedia = false;
+			if (failure) task.outcome = failure;
+			task.readyAt = Math.max(task.readyAt, Date.now());
+			if (task.request_type === 'callback') this.callbacks.schedule(task);
+		});
 	}
 
 	private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply): void {
@@ -285,7 +317,8 @@ class FakeApixoServer implements FakeApixo {
 
 	private sendFile(req: http.IncomingMessage, res: http.ServerResponse): void {
 		const length = this.large ? this.large.totalBytes : this.video.length;
-		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': length });
+		const type = this.options.resultContentType === undefined ? 'video/mp4' : this.options.resultContentType;
+		res.writeHead(200, { ...(type !== null && { 'content-type': type }), 'content-length': length });
 		if (req.method === 'HEAD') return void res.end();
 		if (!this.large) return void res.end(this.video);
 		pipeline(largeMp4Stream(this.large), res, () => undefined);

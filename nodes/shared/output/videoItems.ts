@@ -20,6 +20,9 @@ export interface TaskOrigin {
 	cost?: CostEstimate;
 }
 
+/** APIXO keeps result URLs for 24 hours after completion. */
+export const RESULT_URL_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 /** One item per result URL, each paired with the input item that asked for the video. */
 export async function videoItems(
 	ctx: DownloadContext,
@@ -28,6 +31,7 @@ export async function videoItems(
 	settings: DownloadSettings,
 ): Promise<INodeExecutionData[]> {
 	const { record, videoUrls } = task;
+	const expiresAt = (record.completeTime ?? Date.now()) + RESULT_URL_LIFETIME_MS;
 	return await Promise.all(
 		videoUrls.map(async (videoUrl, videoIndex) => {
 			const json: IDataObject = {
@@ -43,12 +47,13 @@ export async function videoItems(
 				costTimeMs: record.costTime ?? null,
 				billedSeconds: origin.cost?.billedSeconds ?? null,
 				estimatedCostUsd: origin.cost?.estimatedCostUsd ?? null,
+				expiresAt,
 			};
 			const item: INodeExecutionData = { json, pairedItem: { item: origin.itemIndex } };
 			if (settings.download) {
 				const fileName = videoFileName(record.taskId, videoIndex, videoUrls.length);
 				item.binary = {
-					[settings.binaryPropertyName]: await downloadVideo(ctx, videoUrl, fileName, settings),
+					[settings.binaryPropertyName]: await downloadVideo(ctx, videoUrl, fileName, { ...settings, expiresAt }),
 				};
 			}
 			return item;
