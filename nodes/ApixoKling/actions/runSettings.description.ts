@@ -61,13 +61,13 @@ export const optionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
-			displayName: 'Allow Private Callback URL',
+			displayName: 'Allow Private URLs',
 			name: 'allowPrivateCallbackUrl',
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to accept an http:// or private-network Callback URL (e.g. a local test). APIXO itself can only reach public https URLs.',
-			displayOptions: { show: { '/resource': ['video'], '/waitMode': ['callback'] } },
+				'Whether to accept http:// or private-network URLs for the callback and for image and video inputs (a local test, a tunnel). APIXO itself can only fetch public URLs, so such a task would fail there.',
+			displayOptions: { show: { '/resource': ['video'] } },
 		},
 		downloadOption,
 		{

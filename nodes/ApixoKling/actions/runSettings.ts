@@ -40,6 +40,8 @@ export interface RunSettings {
 	maxConcurrency: number;
 	maxCostUsd: number;
 	maxRequestsPerSecond: number;
+	/** Media URLs (and the probe) may point at private hosts: “Allow Private URLs”. */
+	allowPrivateUrls: boolean;
 	/** Retries back off from the poll interval, so scaled-down tests retry quickly too. */
 	retryBaseMs: number;
 }
@@ -84,6 +86,7 @@ export function runSettingsFrom(read: ParameterReader, node: INode): RunSettings
 		maxConcurrency: o.maxConcurrency,
 		maxCostUsd: o.maxCostUsd,
 		maxRequestsPerSecond: o.maxRequestsPerSecond,
+		allowPrivateUrls: o.allowPrivateCallbackUrl,
 		retryBaseMs: Math.min(o.pollInterval, 2000),
 	};
 }
