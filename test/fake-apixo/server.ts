@@ -24,6 +24,7 @@ class FakeApixoServer implements FakeApixo {
 		statusReads: 0,
 		balanceReads: 0,
 		downloads: 0,
+		peakConcurrentDownloads: 0,
 		requests: 0,
 		rateLimited: 0,
 		submitsByTask: new Map(),
@@ -41,6 +42,7 @@ class FakeApixoServer implements FakeApixo {
 	private readonly video: Buffer;
 	private readonly large?: Mp4Layout;
 	private readonly delayed = new Set<NodeJS.Timeout>();
+	private downloadsInFlight = 0;
 	private readonly server = http.createServer((req, res) => {
 		// A throwing test hook (outcome, taskDurationMs, ...) must fail the request, not the process.
 		this.handle(req, res).catch((error: unknown) => {
@@ -142,6 +144,7 @@ class FakeApixoServer implements FakeApixo {
 		}
 		const taskId = r.kind === 'status' || r.kind === 'download' ? r.taskId : undefined;
 		this.count(r, req.method === 'HEAD');
+		if (r.kind === 'download' && req.method === 'GET') this.trackDownload(res);
 		// Result files live on a public CDN in the real API: no key, no rate limit.
 		const isApi = r.kind !== 'download';
 		const limited = isApi && this.limiter !== undefined && !this.limiter.admit(Date.now());
@@ -171,6 +174,12 @@ class FakeApixoServer implements FakeApixo {
 			const key = r.taskId ?? '';
 			this.stats.statusReadsByTask.set(key, (this.stats.statusReadsByTask.get(key) ?? 0) + 1);
 		}
+	}
+
+	private trackDownload(res: http.ServerResponse): void {
+		this.downloadsInFlight++;
+		this.stats.peakConcurrentDownloads = Math.max(this.stats.peakConcurrentDownloads, this.downloadsInFlight);
+		res.on('close', () => this.downloadsInFlight--);
 	}
 
 	private recordSubmit(body: string): void {

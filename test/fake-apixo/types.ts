@@ -126,6 +126,8 @@ export interface FakeApixoStats {
 	balanceReads: number;
 	/** GET requests for result files (HEAD not counted). */
 	downloads: number;
+	/** Most result-file GETs open at the same moment, from request to the end of the answer. */
+	peakConcurrentDownloads: number;
 	requests: number;
 	/** Requests answered 429 by the rate limiter (injected 429 faults not counted). */
 	rateLimited: number;

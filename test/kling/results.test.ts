@@ -36,3 +36,17 @@ describe('a result file without a video content type', () => {
 		},
 	);
 });
+
+describe('downloads of a batch', () => {
+	it('run at most Max Concurrency at a time', async () => {
+		fake = await startFake();
+		fake.inject({ on: 'download', kind: 'delay', ms: 150, times: 6 });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ prompt: '={{ $json.prompt }}', options: { maxConcurrency: 2 } }),
+			items: Array.from({ length: 6 }, (_, i) => ({ prompt: `scene ${i + 1}` })),
+		});
+		expect(klingOutput(result).filter((item) => item.binary?.data)).toHaveLength(6);
+		expect(fake.stats.downloads).toBe(6);
+		expect(fake.stats.peakConcurrentDownloads).toBe(2);
+	});
+});
