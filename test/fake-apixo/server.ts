@@ -1,16 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream';
 import { CallbackDispatcher } from './callbacks';
 import { FaultPlan, RateLimiter } from './faults';
 import { fetchTaskMedia } from './fetchMedia';
-import { largeMp4Stream, mp4Layout, smallMp4, type Mp4Layout } from './media';
+import { ResultFiles } from './resultFiles';
 import { bill, canonicalJson, checkSubmit, MOTION_MAX_SECONDS, roundUsd } from './rules';
 import { API_PREFIX, HTTP_FAULT_MESSAGES, jsonReply, parseJson, readBody, route, type Reply, type Route } from './routes';
 import { createTask, finishNow, isFinal, taskData, taskState } from './tasks';
 import type { FakeApixo, FakeApixoOptions, FakeApixoStats, FakeTask, Fault, FaultAction } from './types';
-
-const RESULT_URL_TTL_MS = 24 * 60 * 60 * 1000;
 
 function bearerToken(req: http.IncomingMessage): string | undefined {
 	return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -39,10 +36,8 @@ class FakeApixoServer implements FakeApixo {
 	private readonly faults: FaultPlan;
 	private readonly limiter?: RateLimiter;
 	private readonly callbacks: CallbackDispatcher;
-	private readonly video: Buffer;
-	private readonly large?: Mp4Layout;
+	private readonly files: ResultFiles;
 	private readonly delayed = new Set<NodeJS.Timeout>();
-	private downloadsInFlight = 0;
 	private readonly server = http.createServer((req, res) => {
 		// A throwing test hook (outcome, taskDurationMs, ...) must fail the request, not the process.
 		this.handle(req, res).catch((error: unknown) => {
@@ -56,8 +51,7 @@ class FakeApixoServer implements FakeApixo {
 		this.balance = options.balance ?? 100;
 		this.faults = new FaultPlan(options.faultEvery);
 		if (options.rateLimitPerSecond !== undefined) this.limiter = new RateLimiter(options.rateLimitPerSecond);
-		this.video = options.videoBytes ?? smallMp4();
-		if (options.largeFileBytes !== undefined) this.large = mp4Layout(options.largeFileBytes);
+		this.files = new ResultFiles(options, this.stats);
 		this.callbacks = new CallbackDispatcher({
 			retryDelayMs: options.callbackRetryDelayMs ?? 200,
 			timeoutMs: options.callbackTimeoutMs ?? 5000,
@@ -144,7 +138,7 @@ class FakeApixoServer implements FakeApixo {
 		}
 		const taskId = r.kind === 'status' || r.kind === 'download' ? r.taskId : undefined;
 		this.count(r, req.method === 'HEAD');
-		if (r.kind === 'download' && req.method === 'GET') this.trackDownload(res);
+		if (r.kind === 'download' && req.method === 'GET') this.files.track(res);
 		// Result files live on a public CDN in the real API: no key, no rate limit.
 		const isApi = r.kind !== 'download';
 		const limited = isApi && this.limiter !== undefined && !this.limiter.admit(Date.now());
@@ -174,12 +168,6 @@ class FakeApixoServer implements FakeApixo {
 			const key = r.taskId ?? '';
 			this.stats.statusReadsByTask.set(key, (this.stats.statusReadsByTask.get(key) ?? 0) + 1);
 		}
-	}
-
-	private trackDownload(res: http.ServerResponse): void {
-		this.downloadsInFlight++;
-		this.stats.peakConcurrentDownloads = Math.max(this.stats.peakConcurrentDownloads, this.downloadsInFlight);
-		res.on('close', () => this.downloadsInFlight--);
 	}
 
 	private recordSubmit(body: string): void {
@@ -246,16 +234,8 @@ class FakeApixoServer implements FakeApixo {
 				const task = this.tasks.get(r.taskId);
 				return task ? ok(taskData(task, Date.now(), this.options.resultJsonAs)) : jsonReply(404, 'task not found');
 			}
-			case 'download': {
-				const task = this.tasks.get(r.taskId);
-				if (!task) return jsonReply(404, 'task not found');
-				if (taskState(task, Date.now()) !== 'success' || r.file >= task.resultUrls.length) {
-					return jsonReply(404, 'file not found');
-				}
-				const ttl = this.options.resultUrlTtlMs ?? RESULT_URL_TTL_MS;
-				if (Date.now() > task.readyAt + ttl) return jsonReply(404, 'file expired');
-				return { status: 200, file: true };
-			}
+			case 'download':
+				return this.files.answer(this.tasks.get(r.taskId), r.file);
 			default:
 				return jsonReply(404, 'not found');
 		}
@@ -314,7 +294,7 @@ class FakeApixoServer implements FakeApixo {
 	}
 
 	private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply): void {
-		if ('file' in reply) return this.sendFile(req, res);
+		if ('file' in reply) return this.files.send(req, res);
 		const text = JSON.stringify(reply.json);
 		res.writeHead(reply.status, {
 			...reply.headers,
@@ -322,15 +302,6 @@ class FakeApixoServer implements FakeApixo {
 			'content-length': Buffer.byteLength(text),
 		});
 		res.end(req.method === 'HEAD' ? undefined : text);
-	}
-
-	private sendFile(req: http.IncomingMessage, res: http.ServerResponse): void {
-		const length = this.large ? this.large.totalBytes : this.video.length;
-		const type = this.options.resultContentType === undefined ? 'video/mp4' : this.options.resultContentType;
-		res.writeHead(200, { ...(type !== null && { 'content-type': type }), 'content-length': length });
-		if (req.method === 'HEAD') return void res.end();
-		if (!this.large) return void res.end(this.video);
-		pipeline(largeMp4Stream(this.large), res, () => undefined);
 	}
 }
 
