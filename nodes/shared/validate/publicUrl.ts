@@ -55,9 +55,21 @@ export interface PublicUrlHelpers {
  */
 export async function resolvedUrlProblem(helpers: PublicUrlHelpers, value: string): Promise<string | undefined> {
 	const literal = publicUrlProblem(value);
-	if (literal || typeof helpers.getSecureEgressFilter !== 'function') return literal;
-	const verdict = await helpers.getSecureEgressFilter('enforced').validateUrl(value);
+	const filter = literal ? undefined : egressFilter(helpers);
+	if (!filter) return literal;
+	// A lookup that fails throws: the probe then prices the worst case instead of refusing.
+	const verdict = await filter.validateUrl(value);
 	if (verdict.ok) return undefined;
 	const reason = verdict.error instanceof Error ? verdict.error.message : 'blocked';
 	return `resolves to an address APIXO cannot reach (${reason})`;
+}
+
+/** n8n's egress filter where this n8n has one (2.x), else none: the literal check stands alone. */
+function egressFilter(helpers: PublicUrlHelpers): EgressFilter | undefined {
+	if (typeof helpers.getSecureEgressFilter !== 'function') return undefined;
+	try {
+		return helpers.getSecureEgressFilter('enforced');
+	} catch {
+		return undefined;
+	}
 }
