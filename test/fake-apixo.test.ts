@@ -79,7 +79,7 @@ describe('submit rules', () => {
 		const billed = [a, b, c].map((r) => fake.tasks.get(r.json.data.taskId)!.billedUsd);
 		expect(billed).toEqual([0.42, 0.78, 0.65]);
 		expect(fake.tasks.get(c.json.data.taskId)!.source).toBe('n8n');
-		expect((await call('/apikeys/current-balance')).json).toEqual({ code: 200, message: 'success', data: { balance: 98.15 } });
+		expect((await call('/apikeys/current-balance')).json).toEqual({ code: 200, message: 'success', data: 98.15 });
 		expect(fake.stats).toMatchObject({ submits: 3, acceptedSubmits: 3, balanceReads: 1 });
 	});
 
@@ -212,7 +212,7 @@ describe('auth, balance and routing', () => {
 		expect((await post(text(), { key: 'k1' })).status).toBe(200);
 		expect(fake.getBalance()).toBe(0.08);
 		fake.setBalance(10);
-		expect((await call('/apikeys/current-balance', { key: 'k1' })).json.data.balance).toBe(10);
+		expect((await call('/apikeys/current-balance', { key: 'k1' })).json.data).toBe(10);
 	});
 
 	test('404 for unknown tasks, models and paths; 400 without taskId', async () => {

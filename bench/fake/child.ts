@@ -11,12 +11,17 @@ let fake: FakeApixo | undefined;
 
 async function start(options: ChildFakeOptions): Promise<string> {
 	if (fake) await fake.close();
-	const { durationsByItem, neverFinishItems, taskDurationMs = 1500, ...rest } = options;
+	const { durationsByItem, neverFinishItems, noResultUrlItems, taskDurationMs = 1500, ...rest } = options;
 	const neverFinish = new Set(neverFinishItems ?? []);
+	const noResultUrls = new Set(noResultUrlItems ?? []);
 	fake = await startFakeApixo({
 		...rest,
 		taskDurationMs: (input) => durationsByItem?.[itemOfPrompt(input.prompt)] ?? taskDurationMs,
-		outcome: (input) => (neverFinish.has(itemOfPrompt(input.prompt)) ? { neverFinishes: true } : undefined),
+		outcome: (input) => {
+			const item = itemOfPrompt(input.prompt);
+			if (neverFinish.has(item)) return { neverFinishes: true };
+			return noResultUrls.has(item) ? { noResultUrls: true } : undefined;
+		},
 	});
 	return fake.baseUrl;
 }

@@ -15,6 +15,8 @@ export interface ChildFakeOptions
 	durationsByItem?: number[];
 	/** Items whose task never finishes. */
 	neverFinishItems?: number[];
+	/** Items whose task succeeds without a result URL. */
+	noResultUrlItems?: number[];
 }
 
 export interface TaskSnapshot {

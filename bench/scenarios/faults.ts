@@ -29,6 +29,8 @@ interface FaultCase {
 	every?: FaultEvery;
 	inject?: Fault;
 	neverFinish?: number;
+	/** Items whose task succeeds without a result URL. */
+	noResultUrls?: number;
 	/** Items that must fail by design: a submit whose outcome is unknown is never resent. */
 	expectedFailures?: (items: number) => number;
 }
@@ -56,6 +58,14 @@ const CASES: FaultCase[] = [
 	// about 0.8% of items by chance (as a clear error with the task ID and URL, never lost).
 	{ label: 'connection reset on 20 downloads in a row', inject: { on: 'download', kind: 'reset', times: 20 } },
 	{ label: `5 tasks never finish (node timeout ${NEVER_FINISH_TIMEOUT_S} s)`, neverFinish: 5, expectedFailures: () => 5 },
+	// The dialects of APIXO's other pages: an HTTP 200 whose body code is the error, its own 503.
+	{ label: 'HTTP 200 + {"code":429} on every 4th submit (not taken: resent)', every: every('submit', 4, { kind: 'errorBody', code: 429, message: 'rate limit exceeded' }) },
+	{ label: 'HTTP 200 + {"code":402} on every 10th submit (refused: nothing paid)', every: every('submit', 10, { kind: 'errorBody', code: 402 }), expectedFailures: tenth },
+	{ label: 'HTTP 200 + {"code":400,"message":"Insufficient credits"} on every 10th submit (refused)', every: every('submit', 10, { kind: 'errorBody', code: 400, message: 'Insufficient credits', data: null }), expectedFailures: tenth },
+	{ label: 'HTTP 200 + {"code":500} on every 3rd status read', every: every('status', 3, { kind: 'errorBody', code: 500, message: 'internal error' }) },
+	{ label: '503 model unavailable on every 4th submit (refused: resent)', every: every('submit', 4, { kind: 'http', status: 503 }) },
+	{ label: '503 model unavailable on every 3rd status read', every: every('status', 3, { kind: 'http', status: 503 }) },
+	{ label: '5 tasks succeed without a result URL (final error naming the task)', noResultUrls: 5, expectedFailures: () => 5 },
 ];
 
 export interface Accounting {
@@ -107,8 +117,13 @@ export async function faultScenario(fake: RemoteFake, items: number, log: (text:
 	const durations = spreadDurations(items, 500, 1500);
 	for (const fault of CASES) {
 		log(`  ${fault.label}`);
-		const neverFinishItems = Array.from({ length: fault.neverFinish ?? 0 }, (_, k) => Math.floor((k * items) / (fault.neverFinish ?? 1)) + 3);
-		const baseUrl = await fake.start({ durationsByItem: durations, faultEvery: fault.every, neverFinishItems });
+		const spread = (count = 0) => Array.from({ length: count }, (_, k) => Math.floor((k * items) / count) + 3);
+		const baseUrl = await fake.start({
+			durationsByItem: durations,
+			faultEvery: fault.every,
+			neverFinishItems: spread(fault.neverFinish),
+			noResultUrlItems: spread(fault.noResultUrls),
+		});
 		if (fault.inject) await fake.inject(fault.inject);
 		const run = await runKling({
 			baseUrl,
@@ -143,7 +158,8 @@ export async function faultScenario(fake: RemoteFake, items: number, log: (text:
 			'Measured = succeeded / failed with a clear error / lost / paid twice. A clear error has a non-empty error and description and ' +
 			'names the task ID when the node had one; a submit whose outcome is unknown (504, reset, unreadable or late answer) is ' +
 			'reported as state "unknown" and never resent, so those items are expected failures. "Paid twice" = more than one task ' +
-			'created for the same input; "uncharged resends" = inputs sent again after an answer that proves APIXO did not take them (429, 500, 502).',
+			'created for the same input; "uncharged resends" = inputs sent again after an answer that proves APIXO did not take them ' +
+			'(429, 500, 502, APIXO’s own 503, and the same codes in an HTTP 200 body).',
 		rows,
 	};
 }

@@ -9,7 +9,7 @@ export const HTTP_FAULT_MESSAGES: Record<number, string> = {
 	429: 'rate limit exceeded',
 	500: 'internal server error',
 	502: 'upstream error',
-	503: 'service unavailable',
+	503: 'model temporarily unavailable',
 	504: 'upstream timeout',
 };
 

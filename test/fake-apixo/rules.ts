@@ -201,7 +201,7 @@ export interface Bill {
 /** Price table of the reference. `motionSeconds` is the probed reference video length. */
 export function bill(input: KlingInput, motionSeconds: number): Bill {
 	if (input.mode === 'motion-control') {
-		const seconds = Math.max(MOTION_MIN_SECONDS, motionSeconds);
+		const seconds = Math.max(MOTION_MIN_SECONDS, Math.ceil(motionSeconds - 1e-6));
 		return { seconds, usd: roundUsd(seconds * PRICE_SOUND_USD) };
 	}
 	const seconds = input.duration ?? DEFAULT_DURATION;

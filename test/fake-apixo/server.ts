@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream';
 import { CallbackDispatcher } from './callbacks';
 import { FaultPlan, RateLimiter } from './faults';
-import { largeMp4Stream, mp4Layout, smallMp4, type Mp4Layout } from './media';
+import { fetchTaskMedia } from './fetchMedia';
+import { ResultFiles } from './resultFiles';
 import { bill, canonicalJson, checkSubmit, MOTION_MAX_SECONDS, roundUsd } from './rules';
 import { API_PREFIX, HTTP_FAULT_MESSAGES, jsonReply, parseJson, readBody, route, type Reply, type Route } from './routes';
 import { createTask, finishNow, isFinal, taskData, taskState } from './tasks';
@@ -21,6 +21,7 @@ class FakeApixoServer implements FakeApixo {
 		statusReads: 0,
 		balanceReads: 0,
 		downloads: 0,
+		peakConcurrentDownloads: 0,
 		requests: 0,
 		rateLimited: 0,
 		submitsByTask: new Map(),
@@ -35,8 +36,7 @@ class FakeApixoServer implements FakeApixo {
 	private readonly faults: FaultPlan;
 	private readonly limiter?: RateLimiter;
 	private readonly callbacks: CallbackDispatcher;
-	private readonly video: Buffer;
-	private readonly large?: Mp4Layout;
+	private readonly files: ResultFiles;
 	private readonly delayed = new Set<NodeJS.Timeout>();
 	private readonly server = http.createServer((req, res) => {
 		// A throwing test hook (outcome, taskDurationMs, ...) must fail the request, not the process.
@@ -51,8 +51,7 @@ class FakeApixoServer implements FakeApixo {
 		this.balance = options.balance ?? 100;
 		this.faults = new FaultPlan(options.faultEvery);
 		if (options.rateLimitPerSecond !== undefined) this.limiter = new RateLimiter(options.rateLimitPerSecond);
-		this.video = options.videoBytes ?? smallMp4();
-		if (options.largeFileBytes !== undefined) this.large = mp4Layout(options.largeFileBytes);
+		this.files = new ResultFiles(options, this.stats);
 		this.callbacks = new CallbackDispatcher({
 			retryDelayMs: options.callbackRetryDelayMs ?? 200,
 			timeoutMs: options.callbackTimeoutMs ?? 5000,
@@ -85,6 +84,15 @@ class FakeApixoServer implements FakeApixo {
 
 	getBalance(): number {
 		return this.balance;
+	}
+
+	/** Time passing, as every task's times moving back: states, completeTime and expiry agree. */
+	advanceClock(ms: number): void {
+		for (const task of this.tasks.values()) {
+			task.createTime -= ms;
+			task.pendingUntil -= ms;
+			task.readyAt -= ms;
+		}
 	}
 
 	completeNow(taskId: string): void {
@@ -130,6 +138,7 @@ class FakeApixoServer implements FakeApixo {
 		}
 		const taskId = r.kind === 'status' || r.kind === 'download' ? r.taskId : undefined;
 		this.count(r, req.method === 'HEAD');
+		if (r.kind === 'download' && req.method === 'GET') this.files.track(res);
 		// Result files live on a public CDN in the real API: no key, no rate limit.
 		const isApi = r.kind !== 'download';
 		const limited = isApi && this.limiter !== undefined && !this.limiter.admit(Date.now());
@@ -178,6 +187,12 @@ class FakeApixoServer implements FakeApixo {
 				const headers = fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
 				return this.send(req, res, { ...jsonReply(fault.status, HTTP_FAULT_MESSAGES[fault.status]), headers });
 			}
+			case 'errorBody': {
+				const json: Record<string, unknown> = { code: fault.code };
+				if (fault.message !== undefined) json.message = fault.message;
+				if ('data' in fault) json.data = fault.data;
+				return this.send(req, res, { status: 200, json });
+			}
 			case 'reset':
 				if (fault.acceptAnyway) process();
 				req.socket.destroy();
@@ -213,20 +228,14 @@ class FakeApixoServer implements FakeApixo {
 			case 'submit':
 				return this.submit(req, body);
 			case 'balance':
-				return ok({ balance: this.balance });
+				return ok(this.options.balanceAnswer === 'object' ? { balance: this.balance } : this.balance);
 			case 'status': {
 				if (!r.taskId) return jsonReply(400, 'taskId is required');
 				const task = this.tasks.get(r.taskId);
-				return task ? ok(taskData(task, Date.now())) : jsonReply(404, 'task not found');
+				return task ? ok(taskData(task, Date.now(), this.options.resultJsonAs)) : jsonReply(404, 'task not found');
 			}
-			case 'download': {
-				const task = this.tasks.get(r.taskId);
-				if (!task) return jsonReply(404, 'task not found');
-				if (taskState(task, Date.now()) !== 'success' || r.file >= task.resultUrls.length) {
-					return jsonReply(404, 'file not found');
-				}
-				return { status: 200, file: true };
-			}
+			case 'download':
+				return this.files.answer(this.tasks.get(r.taskId), r.file);
 			default:
 				return jsonReply(404, 'not found');
 		}
@@ -268,12 +277,24 @@ class FakeApixoServer implements FakeApixo {
 			resultUrlsPerTask: this.options.resultUrlsPerTask ?? 1,
 		});
 		this.tasks.set(task.taskId, task);
-		if (task.request_type === 'callback') this.callbacks.schedule(task);
+		if (this.options.fetchMedia && input.mode !== 'text-to-video') this.fetchMedia(task);
+		else if (task.request_type === 'callback') this.callbacks.schedule(task);
 		return { status: 200, json: { code: 200, message: 'success', data: { taskId: task.taskId } } };
 	}
 
+	/** The task waits (pending) while its media is fetched; a bad URL fails it, as in APIXO. */
+	private fetchMedia(task: FakeTask): void {
+		task.fetchingMedia = true;
+		void fetchTaskMedia(task.input, this.options.fetchMediaTimeoutMs ?? 2000).then((failure) => {
+			task.fetchingMedia = false;
+			if (failure) task.outcome = failure;
+			task.readyAt = Math.max(task.readyAt, Date.now());
+			if (task.request_type === 'callback') this.callbacks.schedule(task);
+		});
+	}
+
 	private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply): void {
-		if ('file' in reply) return this.sendFile(req, res);
+		if ('file' in reply) return this.files.send(req, res);
 		const text = JSON.stringify(reply.json);
 		res.writeHead(reply.status, {
 			...reply.headers,
@@ -281,14 +302,6 @@ class FakeApixoServer implements FakeApixo {
 			'content-length': Buffer.byteLength(text),
 		});
 		res.end(req.method === 'HEAD' ? undefined : text);
-	}
-
-	private sendFile(req: http.IncomingMessage, res: http.ServerResponse): void {
-		const length = this.large ? this.large.totalBytes : this.video.length;
-		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': length });
-		if (req.method === 'HEAD') return void res.end();
-		if (!this.large) return void res.end(this.video);
-		pipeline(largeMp4Stream(this.large), res, () => undefined);
 	}
 }
 

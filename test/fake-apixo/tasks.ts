@@ -9,7 +9,8 @@ export interface TaskData {
 	taskId: string;
 	state: TaskState;
 	createTime: number;
-	resultJson?: string;
+	/** A string to parse in the reference; some answers carry the object itself. */
+	resultJson?: string | { resultUrls: string[] };
 	failCode?: string;
 	failMsg?: string;
 	completeTime?: number;
@@ -25,6 +26,19 @@ export const FAIL_MESSAGES: Record<string, string> = {
 	INSUFFICIENT_BALANCE: 'The account does not have enough balance for the task',
 	UPSTREAM_ERROR: 'Upstream failure',
 	TIMEOUT: 'Generation did not finish in time',
+	// The open vocabulary of APIXO's other pages (apixo-platform-notes.md): aliases and provider names.
+	NSFW_DETECTED: 'NSFW content detected in the input or output',
+	PROMPT_TOO_LONG: 'The prompt exceeds the maximum length',
+	INVALID_PROMPT: 'The prompt is invalid',
+	IMAGE_TOO_LARGE: 'The image must be under 10 MB',
+	UNSUPPORTED_FORMAT: 'The file format is not supported',
+	IMAGE_DOWNLOAD_FAILED: 'The image could not be downloaded',
+	PROCESSING_TIMEOUT: 'Processing took too long',
+	MODEL_UNAVAILABLE: 'The model is temporarily unavailable',
+	GENERATION_FAILED: 'Generation failed',
+	INSUFFICIENT_CREDITS: 'Insufficient credits',
+	SensitiveContentDetected: 'The provider detected sensitive content',
+	PromptLengthExceeded: 'The provider rejected the prompt length',
 };
 
 /** Share of the render time reported as `pending` before `processing`. */
@@ -71,7 +85,7 @@ export function neverFinishes(task: FakeTask): boolean {
 
 /** State derived from the clock on every read: no timers per task. */
 export function taskState(task: FakeTask, now: number): TaskState {
-	if (now < task.pendingUntil) return 'pending';
+	if (now < task.pendingUntil || task.fetchingMedia) return 'pending';
 	if (now < task.readyAt || neverFinishes(task)) return 'processing';
 	return task.outcome && 'failCode' in task.outcome ? 'failed' : 'success';
 }
@@ -80,13 +94,14 @@ export function isFinal(state: TaskState): boolean {
 	return state === 'success' || state === 'failed';
 }
 
-export function taskData(task: FakeTask, now: number): TaskData {
+export function taskData(task: FakeTask, now: number, resultJsonAs: 'string' | 'object' = 'string'): TaskData {
 	const state = taskState(task, now);
 	const base = { taskId: task.taskId, state, createTime: task.createTime };
 	if (state === 'success') {
+		const result = { resultUrls: task.outcome && 'noResultUrls' in task.outcome ? [] : task.resultUrls };
 		return {
 			...base,
-			resultJson: JSON.stringify({ resultUrls: task.resultUrls }),
+			resultJson: resultJsonAs === 'object' ? result : JSON.stringify(result),
 			completeTime: task.readyAt,
 			costTime: task.readyAt - task.createTime,
 		};

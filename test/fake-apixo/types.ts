@@ -20,7 +20,12 @@ export type FaultAction =
 	/** Process normally, answer after `ms`. */
 	| { kind: 'delay'; ms: number }
 	/** Close the socket before reading anything (best-effort "connection refused"). */
-	| { kind: 'refuse' };
+	| { kind: 'refuse' }
+	/**
+	 * HTTP 200 whose envelope `code` is an error (`{"code":402}`, `{"code":400,"message":"Insufficient
+	 * credits","data":null}`): the dialect of APIXO's Response Format page. Nothing is processed.
+	 */
+	| { kind: 'errorBody'; code: number; message?: string; data?: unknown };
 
 export type Fault = FaultAction & {
 	on: FaultTarget;
@@ -39,6 +44,8 @@ export interface FaultEvery {
 
 export type TaskOutcome =
 	| { failCode: string; failMsg?: string }
+	/** `state: success` with no usable result URL (`resultUrls: []`). */
+	| { noResultUrls: true }
 	| { neverFinishes: true }
 	| undefined;
 
@@ -58,6 +65,22 @@ export interface FakeApixoOptions {
 	/** Per-attempt timeout of a callback POST; default 5000. */
 	callbackTimeoutMs?: number;
 	deliverCallbacksTwice?: boolean;
+	/** `number` (default): `data: 74.87`, as the System APIs page shows; `object`: `data: { balance }`. */
+	balanceAnswer?: 'number' | 'object';
+	/** `string` (default): `resultJson` as the reference shows it; `object`: already parsed. */
+	resultJsonAs?: 'string' | 'object';
+	/** How long result URLs live after completion (APIXO: 24 h); then they answer 404. */
+	resultUrlTtlMs?: number;
+	/**
+	 * Fetch every image and video URL of a submit, as APIXO does, and fail the task with
+	 * INVALID_IMAGE_URL / INVALID_VIDEO_URL when one cannot be fetched or is not that media.
+	 * Off by default: most tests use example.com URLs that lead nowhere.
+	 */
+	fetchMedia?: boolean;
+	/** Content-Type of result files; default video/mp4, null for none (CDNs send either). */
+	resultContentType?: string | null;
+	/** Per-URL timeout of `fetchMedia`; default 2000. */
+	fetchMediaTimeoutMs?: number;
 }
 
 export interface FakeTask {
@@ -80,6 +103,8 @@ export interface FakeTask {
 	billedSeconds: number;
 	billedUsd: number;
 	resultUrls: string[];
+	/** While APIXO still fetches the task's media (fetchMedia), it stays `pending`. */
+	fetchingMedia?: boolean;
 }
 
 export interface CallbackRecord {
@@ -101,6 +126,8 @@ export interface FakeApixoStats {
 	balanceReads: number;
 	/** GET requests for result files (HEAD not counted). */
 	downloads: number;
+	/** Most result-file GETs open at the same moment, from request to the end of the answer. */
+	peakConcurrentDownloads: number;
 	requests: number;
 	/** Requests answered 429 by the rate limiter (injected 429 faults not counted). */
 	rateLimited: number;
@@ -131,6 +158,8 @@ export interface FakeApixo {
 	deliverCallbackNow(taskId: string, url?: string): Promise<void>;
 	/** Resolves once no callback delivery is in flight. */
 	callbacksSettled(): Promise<void>;
+	/** Lets `ms` pass for every task at once (24 h is one call, not a day): result URLs expire. */
+	advanceClock(ms: number): void;
 	/** Closes the server, every socket, timer and callback delivery at once. */
 	close(): Promise<void>;
 }

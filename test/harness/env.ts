@@ -18,8 +18,9 @@ const harnessDir = path.join(tmpdir(), `n8n-nodes-apixo-harness-${randomBytes(6)
 process.env[HARNESS_TEMP_DIR_ENV] = harnessDir;
 process.env.N8N_USER_FOLDER = path.join(harnessDir, 'user');
 process.env.N8N_ENCRYPTION_KEY = 'harness-throwaway-encryption-key';
-// Binary data goes to disk (filesystem mode) under the temp dir, never under the user folder.
-process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
+// Binary data goes to disk (filesystem mode) under the temp dir, never under the user folder;
+// a bench may ask for another mode (N8N_DEFAULT_BINARY_DATA_MODE=default) to measure it.
+process.env.N8N_DEFAULT_BINARY_DATA_MODE ??= 'filesystem';
 process.env.N8N_BINARY_DATA_STORAGE_PATH = path.join(harnessDir, 'binary-data');
 // The harness captures logs itself; this only quiets n8n code used outside the harness.
 process.env.N8N_LOG_LEVEL ??= 'error';

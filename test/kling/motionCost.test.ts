@@ -14,7 +14,8 @@ const motionControl = (videoUrl: string, options = {}) => ({
 	operation: 'motionControl',
 	imageUrl: 'https://example.com/character.png',
 	videoUrl,
-	options: { download: false, ...options },
+	// The video host is on loopback: a tunnel, for the node.
+	options: { download: false, allowPrivateCallbackUrl: true, ...options },
 });
 
 describe('motion control is priced by the reference video’s length', () => {
@@ -61,8 +62,11 @@ describe('motion control is priced by the reference video’s length', () => {
 
 	it('counts the 30 s worst case when the video cannot be measured', async () => {
 		fake = await startFake();
-		host = await startVideoHost({});
-		const result = await runKling(fake, { parameters: motionControl(host.url('/missing.mp4'), { maxCostUsd: 3 }) });
+		// An ftyp box, then a box that claims no size: an MP4 whose length cannot be read.
+		const ftyp = Buffer.from('\0\0\0\x10ftypisom\0\0\0\0', 'latin1');
+		const unreadable = Buffer.concat([ftyp, Buffer.from('\0\0\0\0free', 'latin1')]);
+		host = await startVideoHost({ '/odd.mp4': unreadable });
+		const result = await runKling(fake, { parameters: motionControl(host.url('/odd.mp4'), { maxCostUsd: 3 }) });
 		expect(errorText(result)).toMatch(/Estimated cost \$3\.90 is over Max Cost \$3\.00/);
 	});
 });

@@ -25,6 +25,7 @@ describe('a finished video becomes items with the video in binary data', () => {
 			costTimeMs: expect.any(Number),
 			billedSeconds: 8,
 			estimatedCostUsd: 1.04,
+			expiresAt: (item.json.completeTime as number) + 24 * 60 * 60 * 1000,
 		});
 		expect(item.json.estimatedCostUsd).toBe(task.billedUsd);
 		expect(item.pairedItem).toEqual({ item: 0 });

@@ -109,7 +109,7 @@ describe('Account → Get Balance', () => {
 	it('reads the balance without creating a task', async () => {
 		fake = await startFake({ balance: 12.5 });
 		const result = await runKling(fake, { parameters: { resource: 'account', operation: 'getBalance' } });
-		expect(klingOutput(result)[0].json).toEqual({ balance: 12.5 });
+		expect(klingOutput(result)[0].json).toEqual({ balanceUsd: 12.5 });
 		expect(fake.stats.balanceReads).toBe(1);
 		expect(fake.stats.submits).toBe(0);
 	});

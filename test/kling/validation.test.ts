@@ -77,6 +77,51 @@ describe('every item is checked before anything is paid for', () => {
 		expect((fake.stats.lastSubmitBodies[0] as { input: IDataObject }).input).toMatchObject({ duration: 7, sound: true });
 	});
 
+	it.each<[string, IDataObject]>([
+		['TRUE', { sound: true }],
+		['FALSE', { sound: false }],
+		['Yes', { sound: true }],
+		['no', { sound: false }],
+		['1', { sound: true }],
+		['0', { sound: false }],
+	])('reads the sheet boolean %s', async (text, expected) => {
+		const result = await runKling(fake, {
+			parameters: textToVideo({ sound: '={{ $json.sound }}', options: { download: false } }),
+			items: [{ sound: text }],
+		});
+		expect(result.status).toBe('success');
+		expect((fake.stats.lastSubmitBodies[0] as { input: IDataObject }).input).toMatchObject(expected);
+	});
+
+	it('trims and case-folds choices, and takes a prompt that is a number', async () => {
+		const result = await runKling(fake, {
+			parameters: textToVideo({ prompt: '={{ $json.prompt }}', aspectRatio: '={{ $json.ratio }}', options: { download: false } }),
+			items: [{ prompt: 1984, ratio: ' 9:16 ' }],
+		});
+		expect(result.status).toBe('success');
+		expect((fake.stats.lastSubmitBodies[0] as { input: IDataObject }).input).toMatchObject({ prompt: '1984', aspect_ratio: '9:16' });
+		const motion = await runKling(fake, {
+			parameters: motionControl({ characterOrientation: '={{ "Image " }}', options: { download: false } }),
+		});
+		expect(motion.status).toBe('success');
+		expect((fake.stats.lastSubmitBodies[1] as { input: IDataObject }).input).toMatchObject({ character_orientation: 'image' });
+	});
+
+	it.each([
+		['a script', 'https://example.com/render.php?id=7'],
+		['an ASP.NET page', 'https://example.com/image.aspx'],
+		['no extension', 'https://example.com/images/7'],
+	])('passes an image URL of %s to APIXO', async (_, startImageUrl) => {
+		const result = await runKling(fake, { parameters: imageToVideo({ startImageUrl, options: { download: false } }) });
+		expect(result.status).toBe('success');
+	});
+
+	it.each([['.txt'], ['.html']])('refuses an image URL ending in %s, which is surely not an image', async (extension) => {
+		const result = await runKling(fake, { parameters: imageToVideo({ startImageUrl: `https://example.com/a${extension}` }) });
+		expect(errorText(result)).toMatch(/Start Image URL points at a \.(txt|html) file/);
+		expect(fake.stats.lastSubmitBodies).toHaveLength(0);
+	});
+
 	it('under Continue On Fail, turns bad items into error items and still makes the good ones', async () => {
 		const result = await runKling(fake, {
 			parameters: textToVideo({ duration: '={{ $json.duration }}', options: { download: false } }),
@@ -85,7 +130,7 @@ describe('every item is checked before anything is paid for', () => {
 		});
 		const items = klingOutput(result);
 		expect(items).toHaveLength(2);
-		expect(items[0].json).toMatchObject({ state: 'failed', taskId: null });
+		expect(items[0].json).toMatchObject({ state: 'invalid', taskId: null });
 		expect(items[0].json.error).toMatch(/Duration must be at most 15 seconds/);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
 		expect(items[1].json).toMatchObject({ state: 'success' });

@@ -40,7 +40,7 @@ describe('errors speak the API’s language', () => {
 		expect(parseResultUrls('{"resultUrls":[]}')).toBeUndefined();
 		expect(parseResultUrls('{"resultUrls":')).toBeUndefined();
 		expect(parseResultUrls(undefined)).toBeUndefined();
-		expect(judgeRecord({ taskId: 't', state: 'success', resultJson: 'oops' }).kind).toBe('transient');
+		expect(judgeRecord({ taskId: 't', state: 'success', resultJson: 'oops' }).kind).toBe('failed');
 		expect(judgeRecord({ taskId: 't', state: 'processing' })).toEqual({ kind: 'running', state: 'processing' });
 	});
 });

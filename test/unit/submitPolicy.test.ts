@@ -48,4 +48,16 @@ describe('never pay twice: which submit answers may be sent again', () => {
 		const verdict = judgeSubmit({ kind: 'answered', status: 200, body: { code: 402, message: 'no money', data: null } });
 		expect(verdict.kind).toBe('rejected');
 	});
+
+	it('resends after APIXO’s own 503 (model temporarily unavailable): it refused the task', () => {
+		const verdict = judgeSubmit({ kind: 'answered', status: 503, body: { code: 503, message: 'model temporarily unavailable' } });
+		expect(verdict.kind).toBe('retry');
+	});
+
+	it('refuses, and does not call it unknown, when a proxy asks for authentication (407)', () => {
+		const verdict = judgeSubmit({ kind: 'answered', status: 407, body: undefined });
+		expect(verdict.kind).toBe('rejected');
+		expect(verdict.kind !== 'accepted' && verdict.problem.message).toMatch(/proxy .* asked for authentication \(HTTP 407\)/);
+		expect(verdict.kind !== 'accepted' && verdict.problem.state).toBeUndefined();
+	});
 });

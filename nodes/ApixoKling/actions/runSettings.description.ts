@@ -66,8 +66,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to accept http:// or private-network URLs that APIXO must call (the Callback URL, n8n’s resume URL), e.g. for a local test or a tunnel. APIXO itself can only reach public https URLs.',
-			displayOptions: { show: { '/resource': ['video'], '/waitMode': ['callback', 'resume'] } },
+				'Whether to accept http:// or private-network URLs APIXO must reach: the callback URL, n8n’s resume URL, image and video inputs (a local test, a tunnel). APIXO itself can only reach public URLs, so such a task would fail there.',
+			displayOptions: { show: { '/resource': ['video'] } },
 		},
 		downloadOption,
 		{

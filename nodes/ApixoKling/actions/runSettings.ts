@@ -41,14 +41,14 @@ export interface RunSettings {
 	timeoutMs: number;
 	/** Resume mode: how long the execution waits for callbacks. */
 	resumeWaitMs: number;
-	/** Lets http and private-network URLs through where APIXO must call n8n. */
-	allowPrivateUrls: boolean;
 	requestTimeoutMs: number;
 	download: boolean;
 	binaryPropertyName: string;
 	maxConcurrency: number;
 	maxCostUsd: number;
 	maxRequestsPerSecond: number;
+	/** URLs APIXO must reach (callback, resume, media; and the probe) may be private: “Allow Private URLs”. */
+	allowPrivateUrls: boolean;
 	/** Retries back off from the poll interval, so scaled-down tests retry quickly too. */
 	retryBaseMs: number;
 }
@@ -88,13 +88,13 @@ export function runSettingsFrom(read: ParameterReader, node: INode): RunSettings
 		pollIntervalMs: o.pollInterval,
 		timeoutMs: o.timeout ?? DEFAULT_TIMEOUT_MS,
 		resumeWaitMs: o.timeout ?? DEFAULT_RESUME_WAIT_MS,
-		allowPrivateUrls: o.allowPrivateCallbackUrl,
 		requestTimeoutMs: o.requestTimeout,
 		download: o.download,
 		binaryPropertyName: o.binaryPropertyName,
 		maxConcurrency: o.maxConcurrency,
 		maxCostUsd: o.maxCostUsd,
 		maxRequestsPerSecond: o.maxRequestsPerSecond,
+		allowPrivateUrls: o.allowPrivateCallbackUrl,
 		retryBaseMs: Math.min(o.pollInterval, 2000),
 	};
 }

@@ -29,13 +29,17 @@ const HTTP_STATUS_ADVICE: Record<number, FailureAdvice> = {
 		meaning: 'APIXO does not know this task or endpoint',
 		fix: 'Check the task ID and the credential’s base URL.',
 	},
+	407: {
+		meaning: 'A proxy between n8n and APIXO asked for authentication',
+		fix: 'Check the proxy settings of your n8n instance (HTTP_PROXY / HTTPS_PROXY).',
+	},
 	429: {
 		meaning: 'Rate limit or concurrency limit reached',
 		fix: 'Lower “Max Concurrency” or “Max Requests per Second”, or retry later.',
 	},
 	500: { meaning: 'APIXO server error', fix: 'Retry later.' },
 	502: { meaning: 'APIXO upstream error', fix: 'Retry later.' },
-	503: { meaning: 'APIXO is unavailable', fix: 'Retry later.' },
+	503: { meaning: 'The kling-3-0-std model is temporarily unavailable', fix: 'Retry later.' },
 	504: {
 		meaning: 'APIXO upstream timeout',
 		fix: 'Retry later, or use a callback wait mode for long-running jobs.',
@@ -70,6 +74,39 @@ const FAIL_CODE_ADVICE: Record<string, FailureAdvice> = {
 	},
 };
 
+/**
+ * `failCode` is an open set: APIXO's other pages and its upstream providers name the same
+ * failures differently. Each alias gets the advice of the reference code it means.
+ */
+const FAIL_CODE_ALIASES: Record<string, string | FailureAdvice> = {
+	NSFW_DETECTED: 'CONTENT_VIOLATION',
+	SENSITIVECONTENTDETECTED: 'CONTENT_VIOLATION',
+	IMAGE_DOWNLOAD_FAILED: 'INVALID_IMAGE_URL',
+	IMAGE_TOO_LARGE: { meaning: 'A reference image is too large', fix: 'Use a JPG or PNG under 10 MB.' },
+	UNSUPPORTED_FORMAT: {
+		meaning: 'A reference file is in a format APIXO does not take',
+		fix: 'Use a JPG or PNG image and an MP4, MOV or M4V video.',
+	},
+	PROMPT_TOO_LONG: { meaning: 'The prompt is too long', fix: 'Shorten the prompt (at most 2500 characters).' },
+	PROMPTLENGTHEXCEEDED: 'PROMPT_TOO_LONG',
+	INVALID_PROMPT: { meaning: 'APIXO could not use the prompt', fix: 'Rewrite the prompt in plain words and retry.' },
+	PROCESSING_TIMEOUT: 'TIMEOUT',
+	MODEL_UNAVAILABLE: {
+		meaning: 'The kling-3-0-std model was temporarily unavailable',
+		fix: 'Retry later.',
+	},
+	GENERATION_FAILED: { meaning: 'The model could not generate this video', fix: 'Retry, or change the prompt or media.' },
+	INSUFFICIENT_CREDITS: 'INSUFFICIENT_BALANCE',
+};
+
+/** Provider names come in any case (SensitiveContentDetected): matched upper-cased. */
+function adviceFor(code: string): FailureAdvice | undefined {
+	const upper = code.toUpperCase();
+	const alias = FAIL_CODE_ALIASES[upper];
+	if (typeof alias === 'string') return adviceFor(alias);
+	return FAIL_CODE_ADVICE[upper] ?? alias;
+}
+
 export function adviceForHttpStatus(status: number): FailureAdvice {
 	return (
 		HTTP_STATUS_ADVICE[status] ??
@@ -81,7 +118,7 @@ export function adviceForHttpStatus(status: number): FailureAdvice {
 
 export function adviceForFailCode(failCode: string | undefined | null): FailureAdvice {
 	return (
-		FAIL_CODE_ADVICE[failCode ?? ''] ?? {
+		adviceFor(failCode ?? '') ?? {
 			meaning: 'The task failed',
 			fix: 'Check the inputs and retry; contact APIXO support with the task ID if it persists.',
 		}

@@ -10,6 +10,7 @@ export interface TaskProblem {
 	taskId?: string;
 	failCode?: string;
 	failMsg?: string;
-	state?: TaskState | 'submitted' | 'unknown';
+	/** What was paid: `invalid` refused before any submit, `unknown` maybe taken, else APIXO's state. */
+	state?: TaskState | 'submitted' | 'unknown' | 'invalid';
 	httpCode?: number;
 }

@@ -21,15 +21,27 @@ export interface PricedInput {
 export async function planCosts(
 	ctx: IExecuteFunctions,
 	checks: Array<ItemCheck<ApiInput>>,
-	settings: { maxConcurrency: number; requestTimeoutMs: number },
+	settings: { maxConcurrency: number; requestTimeoutMs: number; allowPrivateUrls: boolean },
 ): Promise<Array<ItemCheck<PricedInput>>> {
 	return await mapWithConcurrency(checks, settings.maxConcurrency, async (check) => {
 		if (!check.ok) return check;
 		const { itemIndex, value: input } = check;
-		const referenceSeconds =
+		const probe =
 			input.mode === 'motion-control' && input.video_urls?.[0]
-				? await probeVideoSeconds(ctx, input.video_urls[0], settings.requestTimeoutMs)
+				? await probeVideoSeconds(ctx.helpers, input.video_urls[0], {
+						timeoutMs: settings.requestTimeoutMs,
+						allowPrivateUrls: settings.allowPrivateUrls,
+					})
 				: undefined;
+		if (probe?.kind === 'notVideo') {
+			const error = new NodeOperationError(
+				ctx.getNode(),
+				`Item ${itemIndex + 1}: Motion Video URL ${probe.reason}: APIXO could not use it as the motion video`,
+				{ itemIndex, description: 'Use a public URL of an MP4, MOV or M4V video. Nothing was sent to APIXO.' },
+			);
+			return { itemIndex, ok: false, error };
+		}
+		const referenceSeconds = probe?.kind === 'measured' ? probe.seconds : undefined;
 		if (referenceSeconds !== undefined && referenceSeconds > MOTION_CONTROL_MAX_SECONDS) {
 			const error = new NodeOperationError(
 				ctx.getNode(),

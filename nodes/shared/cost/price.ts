@@ -25,9 +25,14 @@ export function pricePerSecond(input: Pick<ApiInput, 'mode' | 'sound'>): number 
 export function estimateCost(input: ApiInput, motionVideoSeconds?: number): CostEstimate {
 	const billedSeconds =
 		input.mode === 'motion-control'
-			? Math.max(MOTION_CONTROL_MIN_SECONDS, motionVideoSeconds ?? MOTION_CONTROL_MAX_SECONDS)
+			? Math.max(MOTION_CONTROL_MIN_SECONDS, wholeSecondsUp(motionVideoSeconds ?? MOTION_CONTROL_MAX_SECONDS))
 			: (input.duration ?? 5);
 	return { billedSeconds, estimatedCostUsd: roundUsd(billedSeconds * pricePerSecond(input)) };
+}
+
+/** Billing counts whole seconds: 10.2 s is 11. The epsilon keeps 12.000000001 (float noise) at 12. */
+function wholeSecondsUp(seconds: number): number {
+	return Math.ceil(seconds - 1e-6);
 }
 
 export function roundUsd(usd: number): number {

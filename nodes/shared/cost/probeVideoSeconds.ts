@@ -1,30 +1,38 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ProbeHelpers, RangeReaderSettings } from './rangeReader';
+import { NotAVideo, RangeReader } from './rangeReader';
 
 /** Enough to find the `moov` box: top-level boxes are few, and `moov` is small. */
 const MAX_TOP_LEVEL_BOXES = 16;
 const MAX_MOOV_BYTES = 4 * 1024 * 1024;
-/** Where a host ignores Range, bytes before an offset must be read and dropped: up to this. */
-const MAX_SKIPPED_BYTES = 8 * 1024 * 1024;
-
-type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
+/** Boxes an MP4, MOV or M4V may open with. Anything else (an HTML page, a JPEG) is not one. */
+const OPENING_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid', 'styp', 'sidx', 'moof', 'meta', 'pdin']);
 
 /**
- * The length of an MP4/MOV reference video, read from its `mvhd` box with a few range
- * requests, never the whole file. APIXO bills motion control by this length, so knowing it
- * makes the cost estimate (and Max Cost) exact. Undefined when it cannot be read.
+ * What the probe learnt of the reference video. `unmeasured` is priced at the 30 s worst
+ * case; `notVideo` is refused before paying, since APIXO would fail the task.
+ */
+export type VideoProbe =
+	| { kind: 'measured'; seconds: number }
+	| { kind: 'unmeasured'; reason: string }
+	| { kind: 'notVideo'; reason: string };
+
+/**
+ * The length of an MP4/MOV reference video, read from its `moov` box with a few range
+ * requests, never the whole file. APIXO bills motion control by this length.
  */
 export async function probeVideoSeconds(
-	ctx: Pick<IExecuteFunctions, 'helpers'>,
+	helpers: ProbeHelpers,
 	url: string,
-	timeoutMs: number,
-): Promise<number | undefined> {
-	const read = async (offset: number, length: number) => await readRange(ctx, url, offset, length, timeoutMs);
+	settings: RangeReaderSettings,
+): Promise<VideoProbe> {
+	const reader = new RangeReader(helpers, url, settings);
 	try {
 		let offset = 0;
 		for (let box = 0; box < MAX_TOP_LEVEL_BOXES; box++) {
-			const header = await read(offset, 16);
-			if (header.length < 8) return undefined;
+			const header = await reader.read(offset, 16);
+			if (header.length < 8) return { kind: 'unmeasured', reason: 'no moov box before the end of the file' };
 			const type = header.toString('latin1', 4, 8);
+			if (box === 0 && !OPENING_BOXES.has(type)) return { kind: 'notVideo', reason: 'is not an MP4, MOV or M4V file' };
 			let size = header.readUInt32BE(0);
 			let headerSize = 8;
 			if (size === 1) {
@@ -32,69 +40,51 @@ export async function probeVideoSeconds(
 				headerSize = 16;
 			}
 			if (type === 'moov') {
-				const moov = await read(offset + headerSize, Math.min(size - headerSize, MAX_MOOV_BYTES));
-				return movieSeconds(moov);
+				const moov = await reader.read(offset + headerSize, Math.min(size - headerSize, MAX_MOOV_BYTES));
+				return movieLength(moov);
 			}
-			if (size < headerSize) return undefined;
+			if (size < headerSize) return { kind: 'unmeasured', reason: `box ${type} has no size` };
 			offset += size;
 		}
-	} catch {
-		return undefined;
+		return { kind: 'unmeasured', reason: 'no moov box among the first boxes' };
+	} catch (error) {
+		if (error instanceof NotAVideo) return { kind: 'notVideo', reason: error.message };
+		return { kind: 'unmeasured', reason: (error as Error).message };
 	}
-	return undefined;
 }
 
-/** Duration ÷ timescale of the `mvhd` box among the children of `moov`. */
-function movieSeconds(moov: Buffer): number | undefined {
-	for (let offset = 0; offset + 8 <= moov.length; ) {
-		const size = moov.readUInt32BE(offset);
-		if (moov.toString('latin1', offset + 4, offset + 8) === 'mvhd') {
-			const body = offset + 8;
-			const version = moov.readUInt8(body);
-			const timescale = moov.readUInt32BE(body + (version === 1 ? 20 : 12));
-			const duration =
-				version === 1 ? Number(moov.readBigUInt64BE(body + 24)) : moov.readUInt32BE(body + 16);
-			return timescale > 0 ? duration / timescale : undefined;
+/**
+ * Duration ÷ timescale of `mvhd`. A fragmented MP4 (MediaRecorder, OBS) writes 0 there and
+ * its length, if anywhere, in `mvex/mehd`; without it the length is unknown.
+ */
+function movieLength(moov: Buffer): VideoProbe {
+	const mvhd = childBox(moov, 'mvhd');
+	const version = mvhd?.readUInt8(0);
+	if (!mvhd || mvhd.length < (version === 1 ? 32 : 20)) return { kind: 'unmeasured', reason: 'no readable mvhd box' };
+	const timescale = mvhd.readUInt32BE(version === 1 ? 20 : 12);
+	let duration = version === 1 ? Number(mvhd.readBigUInt64BE(24)) : mvhd.readUInt32BE(16);
+	if (duration === 0 || duration === 0xffffffff) {
+		const mehd = childBox(childBox(moov, 'mvex') ?? Buffer.alloc(0), 'mehd');
+		if (!mehd || mehd.length < (mehd.readUInt8(0) === 1 ? 12 : 8)) {
+			return { kind: 'unmeasured', reason: 'fragmented MP4 without a mehd box' };
 		}
+		duration = mehd.readUInt8(0) === 1 ? Number(mehd.readBigUInt64BE(4)) : mehd.readUInt32BE(4);
+	}
+	const seconds = duration / timescale;
+	if (!Number.isFinite(seconds) || seconds <= 0) return { kind: 'unmeasured', reason: 'implausible duration' };
+	return { kind: 'measured', seconds };
+}
+
+/** The body of the first child box of this type. */
+function childBox(parent: Buffer, type: string): Buffer | undefined {
+	for (let offset = 0; offset + 8 <= parent.length; ) {
+		const size = parent.readUInt32BE(offset);
 		if (size < 8) return undefined;
+		if (parent.toString('latin1', offset + 4, offset + 8) === type) {
+			const body = parent.subarray(offset + 8, offset + size);
+			return body.length > 0 ? body : undefined;
+		}
 		offset += size;
 	}
 	return undefined;
-}
-
-async function readRange(
-	ctx: Pick<IExecuteFunctions, 'helpers'>,
-	url: string,
-	offset: number,
-	length: number,
-	timeoutMs: number,
-): Promise<Buffer> {
-	const response = (await ctx.helpers.httpRequest({
-		method: 'GET',
-		url,
-		headers: { Range: `bytes=${offset}-${offset + length - 1}` },
-		encoding: 'stream',
-		returnFullResponse: true,
-		timeout: timeoutMs,
-	})) as { body: ByteStream; statusCode: number };
-	// 206: the range itself; 200: the host ignored Range and sends the file from the start.
-	let toSkip = response.statusCode === 206 ? 0 : offset;
-	if (toSkip > MAX_SKIPPED_BYTES) {
-		response.body.destroy();
-		return Buffer.alloc(0);
-	}
-	const chunks: Buffer[] = [];
-	let kept = 0;
-	try {
-		for await (const chunk of response.body) {
-			const usable = toSkip >= chunk.length ? Buffer.alloc(0) : chunk.subarray(toSkip);
-			toSkip = Math.max(0, toSkip - chunk.length);
-			chunks.push(usable);
-			kept += usable.length;
-			if (kept >= length) break;
-		}
-	} finally {
-		response.body.destroy();
-	}
-	return Buffer.concat(chunks).subarray(0, length);
 }

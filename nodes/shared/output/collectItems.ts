@@ -85,7 +85,7 @@ export function invalidItemResults<Value>(checks: Array<ItemCheck<Value>>): Item
 					{
 						itemIndex: check.itemIndex,
 						ok: false,
-						problem: { message: check.error.message, description: check.error.description ?? '' },
+						problem: { message: check.error.message, description: check.error.description ?? '', state: 'invalid' },
 					},
 				],
 	);

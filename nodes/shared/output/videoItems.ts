@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ApiInput, ApiMode } from '../api/schemas';
 import { MODEL_ID } from '../api/schemas';
+import { ConcurrencyLimit } from '../concurrency';
 import type { CostEstimate } from '../cost/price';
 import type { FinishedTask } from '../wait/readStatus';
 import type { DownloadContext } from './downloadVideo';
@@ -11,6 +12,20 @@ export interface DownloadSettings {
 	download: boolean;
 	binaryPropertyName: string;
 	requestTimeoutMs: number;
+	/** Downloads of one run at a time (Max Concurrency); unlimited when absent. */
+	maxConcurrency?: number;
+}
+
+/**
+ * One limit per node run, shared by every task of the batch: tasks finish on their own time,
+ * and each would otherwise open its downloads the moment it does.
+ */
+const downloadLimits = new WeakMap<DownloadContext, ConcurrencyLimit>();
+
+function downloadLimit(ctx: DownloadContext, maxConcurrency: number): ConcurrencyLimit {
+	let limit = downloadLimits.get(ctx);
+	if (!limit) downloadLimits.set(ctx, (limit = new ConcurrencyLimit(maxConcurrency)));
+	return limit;
 }
 
 /** What the node knows of a task beyond APIXO's record: absent for a task it did not submit. */
@@ -20,6 +35,9 @@ export interface TaskOrigin {
 	cost?: CostEstimate;
 }
 
+/** APIXO keeps result URLs for 24 hours after completion. */
+export const RESULT_URL_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 /** One item per result URL, each paired with the input item that asked for the video. */
 export async function videoItems(
 	ctx: DownloadContext,
@@ -28,6 +46,7 @@ export async function videoItems(
 	settings: DownloadSettings,
 ): Promise<INodeExecutionData[]> {
 	const { record, videoUrls } = task;
+	const expiresAt = (record.completeTime ?? Date.now()) + RESULT_URL_LIFETIME_MS;
 	return await Promise.all(
 		videoUrls.map(async (videoUrl, videoIndex) => {
 			const json: IDataObject = {
@@ -43,13 +62,16 @@ export async function videoItems(
 				costTimeMs: record.costTime ?? null,
 				billedSeconds: origin.cost?.billedSeconds ?? null,
 				estimatedCostUsd: origin.cost?.estimatedCostUsd ?? null,
+				expiresAt,
 			};
 			const item: INodeExecutionData = { json, pairedItem: { item: origin.itemIndex } };
 			if (settings.download) {
 				const fileName = videoFileName(record.taskId, videoIndex, videoUrls.length);
-				item.binary = {
-					[settings.binaryPropertyName]: await downloadVideo(ctx, videoUrl, fileName, settings),
-				};
+				const download = async () => await downloadVideo(ctx, videoUrl, fileName, { ...settings, expiresAt });
+				const binary = settings.maxConcurrency
+					? await downloadLimit(ctx, settings.maxConcurrency).run(download)
+					: await download();
+				item.binary = { [settings.binaryPropertyName]: binary };
 			}
 			return item;
 		}),

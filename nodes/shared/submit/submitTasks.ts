@@ -1,7 +1,7 @@
 import { adviceForHttpStatus } from '../api/failures';
 import type { TaskProblem } from '../api/problem';
 import type { ApiInput } from '../api/schemas';
-import { MODEL_ID, errorBodySchema, submitResponseSchema } from '../api/schemas';
+import { MODEL_ID, answerStatus, errorBodySchema, submitResponseSchema } from '../api/schemas';
 import { mapWithConcurrency } from '../concurrency';
 import type { CostEstimate } from '../cost/price';
 import type { ApixoClient, CallOutcome } from '../transport/client';
@@ -99,7 +99,7 @@ export function judgeSubmit(outcome: CallOutcome): SubmitVerdict {
 				kind: 'retry',
 				problem: {
 					message: 'Could not connect to APIXO',
-					description: `Nothing was sent, so nothing was charged (${outcome.code}). Check the credential’s base URL and your network.`,
+					description: `Nothing was sent, so nothing was charged (${outcome.code}). ${notSentAdvice(outcome.code)}`,
 				},
 			};
 		}
@@ -109,21 +109,26 @@ export function judgeSubmit(outcome: CallOutcome): SubmitVerdict {
 		return { kind: 'rejected', problem: unknownOutcome(`APIXO answered HTTP ${outcome.status} with an unreadable body`) };
 	}
 	const accepted = submitResponseSchema.safeParse(outcome.body);
-	const status = accepted.success && accepted.data.code !== 200 ? accepted.data.code : outcome.status;
+	const status = answerStatus(outcome.status, outcome.body);
 	if (status >= 200 && status < 300 && accepted.success) {
 		return { kind: 'accepted', taskId: accepted.data.data.taskId };
 	}
 	if (status >= 200 && status < 300) {
 		return { kind: 'rejected', problem: unknownOutcome('APIXO’s answer had no task ID') };
 	}
-	const advice = adviceForHttpStatus(status);
 	const apiMessage = errorBodySchema.safeParse(outcome.body);
+	// One page answers a lack of money as 402, another as 400 "Insufficient credits".
+	const saysNoMoney = apiMessage.success && /insufficient (credits|balance)/i.test(apiMessage.data.message);
+	const advice = adviceForHttpStatus(saysNoMoney ? 402 : status);
 	const problem: TaskProblem = {
 		message: `APIXO refused the task: ${advice.meaning} (HTTP ${status})`,
 		description: `${apiMessage.success ? `APIXO said: “${apiMessage.data.message}”. ` : ''}${advice.fix}`,
 		httpCode: status,
 	};
 	if (RETRYABLE_SUBMIT_STATUSES.has(status)) return { kind: 'retry', problem };
+	// APIXO's own envelope saying 503 is its documented "model temporarily unavailable": the task
+	// was refused, not taken. A bare 503 may come from a gateway after the request got through.
+	if (status === 503 && apiMessage.success) return { kind: 'retry', problem };
 	if (status >= 500) {
 		return { kind: 'rejected', problem: unknownOutcome(`APIXO answered HTTP ${status} (${advice.meaning})`) };
 	}
@@ -138,6 +143,14 @@ function describeNetworkFailure(code: string): string {
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return 'no answer within the request timeout';
 	if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection broke before the answer';
 	return 'the connection failed before the answer';
+}
+
+function notSentAdvice(code: string): string {
+	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(code)) {
+		return 'The TLS certificate of the base URL (or of a proxy) was not trusted, so the connection stopped before the request. Check the credential’s base URL, your proxy, or NODE_EXTRA_CA_CERTS.';
+	}
+	if (/PROXY/.test(code)) return 'The proxy refused to open a connection to APIXO. Check your n8n instance’s proxy settings.';
+	return 'Check the credential’s base URL and your network.';
 }
 
 function unknownOutcome(what: string): TaskProblem {

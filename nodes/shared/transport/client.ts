@@ -31,7 +31,20 @@ export interface ClientSettings {
 /** An action node's run, or the webhook call that resumes it. */
 export type ClientContext = IExecuteFunctions | IWebhookFunctions;
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A TLS handshake that fails (untrusted, expired or mismatched certificate) or a proxy that
+ * will not open a tunnel ends the connection before a byte of the request is sent.
+ */
+function wasNotSent(code: string): boolean {
+	return (
+		NOT_SENT_CODES.has(code) ||
+		/^(CERT_|ERR_TLS_|ERR_SSL_|ERR_PROXY)/.test(code) ||
+		['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+			'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'HOSTNAME_MISMATCH'].includes(code)
+	);
+}
 
 /** The one place that sends requests to APIXO: auth, base URL, pacing, timeouts. */
 export class ApixoClient {
@@ -83,7 +96,7 @@ export class ApixoClient {
 		} catch (error) {
 			throwIfCancelled(this.cancelSignal);
 			const code = errorCode(error);
-			return { kind: 'network', code, reachedApixo: !NOT_SENT_CODES.has(code) };
+			return { kind: 'network', code, reachedApixo: !wasNotSent(code) };
 		}
 		const body = parseBody(response.body);
 		const status = response.statusCode;
@@ -120,7 +133,8 @@ function errorCode(error: unknown): string {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
 		const { code, cause } = current as { code?: unknown; cause?: unknown };
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		// Socket codes (ECONNRESET) and OpenSSL's (CERT_HAS_EXPIRED, SELF_SIGNED_CERT_IN_CHAIN).
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
 		current = cause;
 	}
 	return 'UNKNOWN';

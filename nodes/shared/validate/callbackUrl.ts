@@ -1,23 +1,6 @@
 import { z } from 'zod';
 
-const PRIVATE_HOST_PATTERNS = [
-	/^localhost$/i,
-	/\.(local|localhost|internal|lan|home)$/i,
-	/^127\./,
-	/^10\./,
-	/^192\.168\./,
-	/^172\.(1[6-9]|2\d|3[01])\./,
-	/^169\.254\./,
-	/^0\./,
-	/^\[?::1\]?$/,
-	/^\[?f[cd][0-9a-f]{2}:/i,
-	/^\[?fe80:/i,
-];
-
-export function isPublicHost(hostname: string): boolean {
-	if (!hostname.includes('.') && !hostname.includes(':')) return false;
-	return !PRIVATE_HOST_PATTERNS.some((pattern) => pattern.test(hostname));
-}
+import { isPublicHost } from './publicUrl';
 
 /**
  * The URL APIXO will POST the result to. APIXO calls it from the internet, so it must be a
@@ -45,12 +28,12 @@ export function callbackUrlSchema(allowPrivate: boolean) {
 			if (url.protocol !== 'https:') {
 				ctx.addIssue({
 					code: 'custom',
-					message: 'must be an https URL: APIXO only calls back over https (turn on “Allow Private Callback URL” to test locally)',
+					message: 'must be an https URL: APIXO only calls back over https (turn on “Allow Private URLs” to test locally)',
 				});
 			} else if (!isPublicHost(url.hostname)) {
 				ctx.addIssue({
 					code: 'custom',
-					message: `points at a private host (${url.hostname}) that APIXO cannot reach: set n8n’s WEBHOOK_URL to a public address, or turn on “Allow Private Callback URL” for tests`,
+					message: `points at a private host (${url.hostname}) that APIXO cannot reach: set n8n’s WEBHOOK_URL to a public address, or turn on “Allow Private URLs” for tests`,
 				});
 			}
 		});

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { publicUrlProblem } from './publicUrl';
+
 /**
  * Field rules shared by the video operations. Each message names the allowed values and the
  * fix, because it reaches the user as "Item N: <field>: <message>".
@@ -11,23 +13,43 @@ const numberFromText = (value: unknown) =>
 		? Number(value)
 		: value;
 
-const booleanFromText = (value: unknown) =>
-	value === 'true' ? true : value === 'false' ? false : value;
+const TRUE_TEXT = new Set(['true', '1', 'yes', 'y', 'on']);
+const FALSE_TEXT = new Set(['false', '0', 'no', 'n', 'off']);
+
+/** Sheets send "TRUE", forms "yes", expressions 1: each means what the user meant. */
+const booleanFromText = (value: unknown) => {
+	if (value === 1 || value === 0) return value === 1;
+	if (typeof value !== 'string') return value;
+	const text = value.trim().toLowerCase();
+	return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : value;
+};
+
+/** A prompt from a sheet may be a number (a product code, a year): it is still text. */
+const textFromNumber = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value);
+
+/** " 9:16", "Video": a choice typed or mapped by hand, trimmed and in the case of its values. */
+const choiceFromText = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 const blankToUndefined = (value: unknown) =>
 	value === '' || value === null || (typeof value === 'string' && value.trim() === '')
 		? undefined
 		: value;
 
-export const requiredPrompt = z
-	.string({
-		required_error: 'is required: describe the video you want',
-		invalid_type_error: 'must be text',
-	})
-	.trim()
-	.min(1, 'is required: describe the video you want');
+export const requiredPrompt = z.preprocess(
+	textFromNumber,
+	z
+		.string({
+			required_error: 'is required: describe the video you want',
+			invalid_type_error: 'must be text',
+		})
+		.trim()
+		.min(1, 'is required: describe the video you want'),
+);
 
-export const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+export const optionalText = z.preprocess(
+	(value) => textFromNumber(blankToUndefined(value)),
+	z.string({ invalid_type_error: 'must be text' }).trim().optional(),
+);
 
 export const duration = z.preprocess(
 	numberFromText,
@@ -43,8 +65,11 @@ export const duration = z.preprocess(
 
 export const sound = z.preprocess(
 	booleanFromText,
-	z.boolean({ invalid_type_error: 'must be true or false' }),
+	z.boolean({ invalid_type_error: 'must be true or false (also TRUE/FALSE, yes/no, 1/0)' }),
 );
+
+/** The “Allow Private URLs” option, as each operation reads it with its item's parameters. */
+export const allowPrivateUrls = z.preprocess(booleanFromText, z.boolean()).default(false);
 
 export const cfgScale = z.preprocess(
 	(value) => numberFromText(blankToUndefined(value)),
@@ -55,16 +80,27 @@ export const cfgScale = z.preprocess(
 		.optional(),
 );
 
-export const aspectRatio = z.enum(['16:9', '9:16', '1:1'], {
-	errorMap: () => ({ message: 'must be one of 16:9, 9:16 or 1:1' }),
-});
+export const aspectRatio = z.preprocess(
+	choiceFromText,
+	z.enum(['16:9', '9:16', '1:1'], {
+		errorMap: () => ({ message: 'must be one of 16:9, 9:16 or 1:1' }),
+	}),
+);
 
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png'];
 const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v'];
+/** Files that are surely not media. A script (.php, .aspx) or no extension may well serve an image. */
+const DOCUMENT_EXTENSIONS = ['txt', 'html', 'htm', 'xhtml', 'json', 'xml', 'csv', 'pdf', 'doc', 'docx', 'md', 'js', 'css', 'zip', 'gz', 'rar', '7z', 'mp3', 'wav', 'm4a', 'aac', 'ogg', 'flac'];
+const OTHER_IMAGE_EXTENSIONS = ['gif', 'webp', 'bmp', 'tif', 'tiff', 'svg', 'heic', 'heif', 'avif', 'ico'];
+const OTHER_VIDEO_EXTENSIONS = ['webm', 'avi', 'mkv', 'wmv', 'flv', 'mpg', 'mpeg', '3gp', 'ts'];
+const REFUSED_EXTENSIONS = {
+	image: new Set([...DOCUMENT_EXTENSIONS, ...OTHER_IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS, ...OTHER_VIDEO_EXTENSIONS]),
+	video: new Set([...DOCUMENT_EXTENSIONS, ...OTHER_VIDEO_EXTENSIONS, ...IMAGE_EXTENSIONS, ...OTHER_IMAGE_EXTENSIONS]),
+};
 
 /**
- * A public http(s) URL. A path with a file extension must carry one APIXO can decode; many
- * signed or CDN URLs have none, and those are left for APIXO to probe.
+ * An http(s) URL. A path whose extension is known not to be a media file APIXO decodes is
+ * refused; any other (a script, a signed CDN path, none) is left for APIXO to fetch.
  */
 function mediaUrl(kind: 'image' | 'video', extensions: string[]) {
 	const expected = `a public http(s) URL of a ${extensions.map((e) => e.toUpperCase()).join(', ')} ${kind}`;
@@ -86,7 +122,7 @@ function mediaUrl(kind: 'image' | 'video', extensions: string[]) {
 					return;
 				}
 				const extension = /\.([a-z0-9]{2,5})$/i.exec(url.pathname)?.[1]?.toLowerCase();
-				if (extension && !extensions.includes(extension)) {
+				if (extension && REFUSED_EXTENSIONS[kind].has(extension)) {
 					ctx.addIssue({
 						code: 'custom',
 						message: `points at a .${extension} file: use ${expected}`,
@@ -100,9 +136,33 @@ export const imageUrl = mediaUrl('image', IMAGE_EXTENSIONS);
 export const optionalImageUrl = z.preprocess(blankToUndefined, imageUrl.optional());
 export const videoUrl = mediaUrl('video', VIDEO_EXTENSIONS);
 
-export const characterOrientation = z.enum(['video', 'image'], {
-	errorMap: () => ({ message: 'must be "video" or "image"' }),
-});
+export const characterOrientation = z.preprocess(
+	choiceFromText,
+	z.enum(['video', 'image'], {
+		errorMap: () => ({ message: 'must be "video" or "image"' }),
+	}),
+);
+
+/**
+ * Refines an operation's parameters: its media URLs must be on hosts APIXO can reach, unless
+ * “Allow Private URLs” is on. Checked before anything is paid for.
+ */
+export function mediaHostsArePublic<Key extends string>(keys: readonly Key[]) {
+	return (value: Partial<Record<Key, string>> & { allowPrivateUrls: boolean }, ctx: z.RefinementCtx) => {
+		if (value.allowPrivateUrls) return;
+		for (const key of keys) {
+			const url = value[key];
+			const problem = url === undefined ? undefined : publicUrlProblem(url);
+			if (problem) {
+				ctx.addIssue({
+					code: 'custom',
+					path: [key],
+					message: `${problem}: use a public URL, or turn on “Allow Private URLs” for a tunnel or a test`,
+				});
+			}
+		}
+	};
+}
 
 export const shots = z
 	.array(

@@ -49,7 +49,9 @@ const schema = z
 		sound: field.sound,
 		negativePrompt: field.optionalText,
 		cfgScale: field.cfgScale,
+		allowPrivateUrls: field.allowPrivateUrls,
 	})
+	.superRefine(field.mediaHostsArePublic(['startImageUrl', 'endImageUrl']))
 	.transform(
 		(value): ApiInput => ({
 			mode: 'image-to-video',
@@ -77,6 +79,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 		sound: ctx.getNodeParameter('sound', itemIndex, false),
 		negativePrompt: extra.negativePrompt,
 		cfgScale: extra.cfgScale,
+		allowPrivateUrls: ctx.getNodeParameter('options.allowPrivateCallbackUrl', itemIndex, false),
 	};
 }
 
@@ -96,6 +99,7 @@ export const imageToVideo: VideoOperation = {
 			duration: 'Duration',
 			sound: 'Sound',
 			negativePrompt: 'Negative Prompt',
+			allowPrivateUrls: 'Allow Private URLs',
 			cfgScale: 'CFG Scale',
 		},
 	},

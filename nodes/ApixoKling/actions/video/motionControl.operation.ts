@@ -71,7 +71,9 @@ const schema = z
 		prompt: field.optionalText,
 		sound: field.sound,
 		negativePrompt: field.optionalText,
+		allowPrivateUrls: field.allowPrivateUrls,
 	})
+	.superRefine(field.mediaHostsArePublic(['imageUrl', 'videoUrl']))
 	.transform(
 		(value): ApiInput => ({
 			mode: 'motion-control',
@@ -95,6 +97,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 		prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
 		sound: ctx.getNodeParameter('sound', itemIndex, false),
 		negativePrompt: extra.negativePrompt,
+		allowPrivateUrls: ctx.getNodeParameter('options.allowPrivateCallbackUrl', itemIndex, false),
 	};
 }
 
@@ -114,6 +117,7 @@ export const motionControl: VideoOperation = {
 			prompt: 'Prompt',
 			sound: 'Sound',
 			negativePrompt: 'Negative Prompt',
+			allowPrivateUrls: 'Allow Private URLs',
 		},
 	},
 };

@@ -6,7 +6,7 @@ import { submittedResult, toOutput } from '../../../../shared/output/collectItem
 import { submitOnce } from '../../../../shared/submit/submitOnce';
 import type { TaskToSubmit } from '../../../../shared/submit/submitTasks';
 import type { ApixoClient } from '../../../../shared/transport/client';
-import { isPublicHost } from '../../../../shared/validate/callbackUrl';
+import { isPublicHost } from '../../../../shared/validate/publicUrl';
 import type { RunSettings } from '../../runSettings';
 import { waitingItems } from './waitingBatch';
 
