@@ -13,6 +13,7 @@ import { route } from './actions/router';
 import { optionsProperty } from './actions/runSettings.description';
 import { taskDescription } from './actions/task';
 import { videoDescription } from './actions/video';
+import { toolModeNotice } from '../shared/tool/tool.description';
 import { resumeFromCallback, resumeWebhooks } from './actions/video/resume/resumeFromCallback';
 
 export class ApixoKling implements INodeType {
@@ -32,6 +33,7 @@ export class ApixoKling implements INodeType {
 		credentials: [{ name: 'apixoApi', required: true }],
 		webhooks: resumeWebhooks,
 		properties: [
+			toolModeNotice,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -186,7 +186,8 @@ function toRunResult(
 			if (task.error && !task.data) {
 				throw new Error(`Node "${nodeName}" failed: ${task.error.message}`);
 			}
-			return task.data?.main?.[0] ?? [];
+			// A tool run by AI Agent v3 logs its output under ai_tool (`rewireOutputLogTo`).
+			return task.data?.main?.[0] ?? task.data?.ai_tool?.[0] ?? [];
 		},
 	};
 }

@@ -30,6 +30,11 @@ export class HarnessNodeTypes implements INodeTypes {
 		for (const [name, nodeType] of packageTypes.nodes) {
 			this.types.set(`${packageTypes.packageName}.${name}`, nodeType);
 			this.types.set(`${CUSTOM_NODES_PACKAGE_NAME}.${name}`, nodeType);
+			// n8n offers a `usableAsTool` node to agents as `<name>Tool` and runs it with the
+			// same class (`convertNodeToAiTool` in the cli's node-types).
+			if (nodeType.description.usableAsTool) {
+				this.types.set(`${packageTypes.packageName}.${name}Tool`, nodeType);
+			}
 		}
 		this.types.set(START_NODE_TYPE, new HarnessStartNode());
 		for (const [typeName, nodeType] of Object.entries(extraNodeTypes)) {

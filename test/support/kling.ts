@@ -7,6 +7,7 @@ import { runWorkflow, singleNodeWorkflow } from '../harness';
 
 export const KLING_TYPE = 'n8n-nodes-apixo.apixoKling';
 export const KLING_NODE_NAME = 'Kling';
+export const KLING_TOOL_TYPE = `${KLING_TYPE}Tool`;
 export const TEST_API_KEY = 'test-key-0123456789';
 
 /** Scaled time: the fake renders in fractions of a second, so the node polls in milliseconds. */
@@ -34,6 +35,10 @@ export interface KlingRun {
 	apiKey?: string;
 	/** Where the credential points, when not straight at the fake. */
 	baseUrl?: string;
+	/** Another type name for the node, e.g. the `…Tool` type agents call. */
+	type?: string;
+	/** AI Agent v3 marks a tool it runs on the normal stack by rewiring its output log. */
+	rewireOutputLogTo?: 'ai_tool';
 }
 
 /** Runs Start → Kling 3.0 (APIXO) through n8n's engine against the fake server. */
@@ -42,7 +47,8 @@ export async function runKling(fake: FakeApixo, run: KlingRun): Promise<RunResul
 	const workflow = singleNodeWorkflow(
 		{
 			name: KLING_NODE_NAME,
-			type: KLING_TYPE,
+			type: run.type ?? KLING_TYPE,
+			...(run.rewireOutputLogTo && { rewireOutputLogTo: run.rewireOutputLogTo }),
 			parameters: { ...rest, options: { ...FAST_OPTIONS, ...options } },
 			...(run.continueOnFail && { onError: 'continueRegularOutput' as const }),
 			...(run.errorOutput && { onError: 'continueErrorOutput' as const }),

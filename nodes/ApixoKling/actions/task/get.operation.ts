@@ -6,6 +6,7 @@ import { MODEL_ID } from '../../../shared/api/schemas';
 import type { ItemResult } from '../../../shared/output/collectItems';
 import { invalidItemResults, toOutput } from '../../../shared/output/collectItems';
 import { videoItems } from '../../../shared/output/videoItems';
+import { isToolCall, toolAnswers, toolSettings } from '../../../shared/tool/toolCall';
 import { ApixoClient } from '../../../shared/transport/client';
 import { backoffMs } from '../../../shared/transport/retry';
 import type { StatusReading } from '../../../shared/wait/readStatus';
@@ -25,7 +26,8 @@ const READ_ATTEMPTS = 4;
 
 /** One status read per item: the task's state, its videos when done, its fail code when failed. */
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const settings = readRunSettings(ctx);
+	const toolCall = isToolCall(ctx);
+	const settings = toolCall ? toolSettings(ctx, readRunSettings(ctx)) : readRunSettings(ctx);
 	const checks = readTaskIds(ctx);
 	const client = await ApixoClient.connect(ctx, settings);
 	const results = await Promise.all(
@@ -33,7 +35,8 @@ export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionDat
 			check.ok ? [getTask(ctx, client, check.value, check.itemIndex, settings)] : [],
 		),
 	);
-	return [toOutput(ctx, [...results, ...invalidItemResults(checks)])];
+	const all = [...results, ...invalidItemResults(checks)];
+	return [toOutput(ctx, toolCall ? toolAnswers(all) : all)];
 }
 
 async function getTask(

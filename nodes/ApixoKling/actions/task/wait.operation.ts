@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { collectWhenFinished, invalidItemResults, toOutput } from '../../../shared/output/collectItems';
+import { isToolCall, toolAnswers, toolSettings } from '../../../shared/tool/toolCall';
 import { ApixoClient } from '../../../shared/transport/client';
 import { readRunSettings } from '../runSettings';
 import { readTaskIds } from './readTaskIds';
@@ -17,7 +18,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
  * same engine as the video operations: all items side by side, first read at once.
  */
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const settings = readRunSettings(ctx);
+	const toolCall = isToolCall(ctx);
+	const settings = toolCall ? toolSettings(ctx, readRunSettings(ctx)) : readRunSettings(ctx);
 	const checks = readTaskIds(ctx);
 	const client = await ApixoClient.connect(ctx, settings);
 	const startedAt = Date.now();
@@ -28,5 +30,6 @@ export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionDat
 			return await collectWhenFinished(ctx, client, task, { ...settings, firstPollDelayMs: 0 });
 		}),
 	);
-	return [toOutput(ctx, [...results, ...invalidItemResults(checks)])];
+	const all = [...results, ...invalidItemResults(checks)];
+	return [toOutput(ctx, toolCall ? toolAnswers(all) : all)];
 }

@@ -11,6 +11,7 @@ import {
 import type { PaidTasks } from '../../../shared/submit/paidTasks';
 import { submitOnce } from '../../../shared/submit/submitOnce';
 import type { SubmitResult } from '../../../shared/submit/submitTasks';
+import { isToolCall, toolAnswers, toolSettings } from '../../../shared/tool/toolCall';
 import { ApixoClient } from '../../../shared/transport/client';
 import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';
 import type { RunSettings } from '../runSettings';
@@ -23,7 +24,8 @@ export async function generateVideos(
 	ctx: IExecuteFunctions,
 	operation: VideoOperation,
 ): Promise<INodeExecutionData[][]> {
-	const settings = readRunSettings(ctx);
+	const toolCall = isToolCall(ctx);
+	const settings = toolCall ? toolSettings(ctx, readRunSettings(ctx)) : readRunSettings(ctx);
 	const valid = validateItems(ctx, ctx.getInputData().length, operation.rules);
 	throwFirstInvalid(ctx, valid);
 	const checks = await planCosts(ctx, valid, settings);
@@ -40,7 +42,9 @@ export async function generateVideos(
 			? await waitAndCollect(ctx, client, submitted, settings, paid)
 			: submitted.map((result) => submittedResult(result, settings.callbackUrl));
 
-	return [toOutput(ctx, [...results, ...invalidItemResults(checks)])];
+	const all = [...results, ...invalidItemResults(checks)];
+	const costs = new Map(planned.map((item) => [item.itemIndex, item.cost]));
+	return [toOutput(ctx, toolCall ? toolAnswers(all, costs) : all)];
 }
 
 async function waitAndCollect(
