@@ -2,8 +2,12 @@
  * `test.start`: the harness's stand-in for a trigger. It has no inputs and emits the JSON
  * objects listed in its `items` parameter, one item each, so a test controls exactly what
  * reaches the node under test (several items, odd shapes, expressions' inputs).
+ * An object's `$binary` key becomes the item's binary data: `{ <property>: { base64, mimeType,
+ * fileName, inline? } }`, stored as a node's prepareBinaryData stores it, or, with `inline`,
+ * kept as base64 without an id, as a Code node builds it.
  */
 import type {
+	IBinaryKeyData,
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -42,6 +46,30 @@ export class HarnessStartNode implements INodeType {
 			throw new NodeOperationError(this.getNode(), '"items" must be a JSON array of objects');
 		}
 		// No pairedItem: the engine pairs every output with the single seed input item.
-		return [parsed.map((json: IDataObject) => ({ json }))];
+		return [
+			await Promise.all(
+				parsed.map(async ({ $binary, ...json }: IDataObject) => ({
+					json,
+					...($binary ? { binary: await binaryOf(this, $binary as Record<string, HarnessBinary>) } : {}),
+				})),
+			),
+		];
 	}
+}
+
+async function binaryOf(ctx: IExecuteFunctions, files: Record<string, HarnessBinary>): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	for (const [property, file] of Object.entries(files)) {
+		binary[property] = file.inline
+			? { data: file.base64, mimeType: file.mimeType, fileName: file.fileName }
+			: await ctx.helpers.prepareBinaryData(Buffer.from(file.base64, 'base64'), file.fileName, file.mimeType);
+	}
+	return binary;
+}
+
+interface HarnessBinary {
+	base64: string;
+	mimeType: string;
+	fileName: string;
+	inline?: boolean;
 }

@@ -39,6 +39,8 @@ export interface KlingRun {
 	type?: string;
 	/** AI Agent v3 marks a tool it runs on the normal stack by rewiring its output log. */
 	rewireOutputLogTo?: 'ai_tool';
+	/** Origin of the instance URLs (resume URL, signed binary URLs). */
+	instanceBaseUrl?: string;
 }
 
 /** Runs Start → Kling 3.0 (APIXO) through n8n's engine against the fake server. */
@@ -60,6 +62,7 @@ export async function runKling(fake: FakeApixo, run: KlingRun): Promise<RunResul
 		...workflow,
 		credentials: { apixoApi: { apiKey: run.apiKey ?? TEST_API_KEY, baseUrl: run.baseUrl ?? fake.baseUrl } },
 		abortAfterMs: run.abortAfterMs,
+		instanceBaseUrl: run.instanceBaseUrl,
 	});
 }
 

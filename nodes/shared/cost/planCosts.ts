@@ -6,6 +6,7 @@ import { mapWithConcurrency } from '../concurrency';
 import type { ItemCheck } from '../validate/validateItems';
 import type { CostEstimate } from './price';
 import { MOTION_CONTROL_MAX_SECONDS, estimateCost } from './price';
+import type { VideoProbe } from './probeVideoSeconds';
 import { probeVideoSeconds } from './probeVideoSeconds';
 
 export interface PricedInput {
@@ -22,12 +23,16 @@ export async function planCosts(
 	ctx: IExecuteFunctions,
 	checks: Array<ItemCheck<ApiInput>>,
 	settings: { maxConcurrency: number; requestTimeoutMs: number; allowPrivateUrls: boolean },
+	measuredVideoSeconds: ReadonlyMap<number, number> = new Map(),
 ): Promise<Array<ItemCheck<PricedInput>>> {
 	return await mapWithConcurrency(checks, settings.maxConcurrency, async (check) => {
 		if (!check.ok) return check;
 		const { itemIndex, value: input } = check;
-		const probe =
-			input.mode === 'motion-control' && input.video_urls?.[0]
+		const measured = measuredVideoSeconds.get(itemIndex);
+		// A motion video from binary data was measured from its bytes: no request to ourselves.
+		const probe: VideoProbe | undefined = measured !== undefined
+			? { kind: 'measured', seconds: measured }
+			: input.mode === 'motion-control' && input.video_urls?.[0]
 				? await probeVideoSeconds(ctx.helpers, input.video_urls[0], {
 						timeoutMs: settings.requestTimeoutMs,
 						allowPrivateUrls: settings.allowPrivateUrls,

@@ -5,7 +5,7 @@ import { NotAVideo, RangeReader } from './rangeReader';
 const MAX_TOP_LEVEL_BOXES = 16;
 const MAX_MOOV_BYTES = 4 * 1024 * 1024;
 /** Boxes an MP4, MOV or M4V may open with. Anything else (an HTML page, a JPEG) is not one. */
-const OPENING_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid', 'styp', 'sidx', 'moof', 'meta', 'pdin']);
+export const OPENING_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid', 'styp', 'sidx', 'moof', 'meta', 'pdin']);
 
 /**
  * What the probe learnt of the reference video. `unmeasured` is priced at the 30 s worst
@@ -26,10 +26,18 @@ export async function probeVideoSeconds(
 	settings: RangeReaderSettings,
 ): Promise<VideoProbe> {
 	const reader = new RangeReader(helpers, url, settings);
+	return await videoSecondsFrom(async (offset, length) => await reader.read(offset, length));
+}
+
+/** Reads `length` bytes at `offset` (fewer at the end of the file). */
+export type ReadBytes = (offset: number, length: number) => Promise<Buffer>;
+
+/** The length of an MP4/MOV/M4V, from wherever its bytes are: a remote file or binary data. */
+export async function videoSecondsFrom(read: ReadBytes): Promise<VideoProbe> {
 	try {
 		let offset = 0;
 		for (let box = 0; box < MAX_TOP_LEVEL_BOXES; box++) {
-			const header = await reader.read(offset, 16);
+			const header = await read(offset, 16);
 			if (header.length < 8) return { kind: 'unmeasured', reason: 'no moov box before the end of the file' };
 			const type = header.toString('latin1', 4, 8);
 			if (box === 0 && !OPENING_BOXES.has(type)) return { kind: 'notVideo', reason: 'is not an MP4, MOV or M4V file' };
@@ -40,7 +48,7 @@ export async function probeVideoSeconds(
 				headerSize = 16;
 			}
 			if (type === 'moov') {
-				const moov = await reader.read(offset + headerSize, Math.min(size - headerSize, MAX_MOOV_BYTES));
+				const moov = await read(offset + headerSize, Math.min(size - headerSize, MAX_MOOV_BYTES));
 				return movieLength(moov);
 			}
 			if (size < headerSize) return { kind: 'unmeasured', reason: `box ${type} has no size` };

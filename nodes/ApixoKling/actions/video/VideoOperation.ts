@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ApiInput, ApiMode } from '../../../shared/api/schemas';
+import type { BinaryMediaField } from '../../../shared/media/binaryMedia';
 import type { ItemRules } from '../../../shared/validate/validateItems';
 
 /**
@@ -11,4 +12,6 @@ export interface VideoOperation {
 	mode: ApiMode;
 	description: INodeProperties[];
 	rules: ItemRules<ApiInput>;
+	/** Media inputs that may come from binary data. */
+	binaryMedia: BinaryMediaField[];
 }

@@ -13,7 +13,8 @@ import { submitOnce } from '../../../shared/submit/submitOnce';
 import type { SubmitResult } from '../../../shared/submit/submitTasks';
 import { isToolCall, toolAnswers, toolSettings } from '../../../shared/tool/toolCall';
 import { ApixoClient } from '../../../shared/transport/client';
-import { throwFirstInvalid, validateItems } from '../../../shared/validate/validateItems';
+import { validateWithMedia } from '../../../shared/media/validateWithMedia';
+import { throwFirstInvalid } from '../../../shared/validate/validateItems';
 import type { RunSettings } from '../runSettings';
 import { readRunSettings } from '../runSettings';
 import { pauseForCallback } from './resume/pauseForCallback';
@@ -26,9 +27,9 @@ export async function generateVideos(
 ): Promise<INodeExecutionData[][]> {
 	const toolCall = isToolCall(ctx);
 	const settings = toolCall ? toolSettings(ctx, readRunSettings(ctx)) : readRunSettings(ctx);
-	const valid = validateItems(ctx, ctx.getInputData().length, operation.rules);
+	const { checks: valid, videoSeconds } = await validateWithMedia(ctx, operation.rules, operation.binaryMedia, settings);
 	throwFirstInvalid(ctx, valid);
-	const checks = await planCosts(ctx, valid, settings);
+	const checks = await planCosts(ctx, valid, settings, videoSeconds);
 	throwFirstInvalid(ctx, checks);
 	const planned = checks.flatMap((check) => (check.ok ? [check.value] : []));
 

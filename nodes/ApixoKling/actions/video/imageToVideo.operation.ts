@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 import type { ApiInput } from '../../../shared/api/schemas';
 import * as field from '../../../shared/validate/fields';
+import type { BinaryMediaField } from '../../../shared/media/binaryMedia';
+import { mediaSourceProperties } from '../../../shared/media/binaryMedia.description';
 import type { VideoOperation } from './VideoOperation';
 import {
 	additionalFields,
@@ -15,8 +17,24 @@ import {
 	soundProperty,
 } from './common.description';
 
+const startImage: BinaryMediaField = {
+	urlParameter: 'startImageUrl',
+	sourceParameter: 'startImageSource',
+	propertyParameter: 'startImageBinaryProperty',
+	label: 'Start Image',
+	kind: 'image',
+};
+const endImage: BinaryMediaField = {
+	urlParameter: 'endImageUrl',
+	sourceParameter: 'endImageSource',
+	propertyParameter: 'endImageBinaryProperty',
+	label: 'End Image',
+	kind: 'image',
+	optional: true,
+};
+
 const properties: INodeProperties[] = [
-	{
+	...mediaSourceProperties(startImage, {
 		displayName: 'Start Image URL',
 		name: 'startImageUrl',
 		type: 'string',
@@ -24,15 +42,15 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. https://example.com/start.png',
 		description: 'Public, direct URL of a JPG or PNG: the first frame of the video',
-	},
-	{
+	}),
+	...mediaSourceProperties(endImage, {
 		displayName: 'End Image URL',
 		name: 'endImageUrl',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://example.com/end.png',
 		description: 'Optional public, direct URL of a JPG or PNG: the last frame of the video',
-	},
+	}),
 	promptProperty({ required: true }),
 	durationProperty,
 	soundProperty,
@@ -84,6 +102,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 }
 
 export const imageToVideo: VideoOperation = {
+	binaryMedia: [startImage, endImage],
 	mode: 'image-to-video',
 	description: updateDisplayOptions(
 		{ show: { resource: ['video'], operation: ['imageToVideo'] } },

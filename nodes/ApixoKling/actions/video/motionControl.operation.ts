@@ -5,11 +5,28 @@ import { z } from 'zod';
 import type { ApiInput } from '../../../shared/api/schemas';
 import { PRICE_PER_SECOND } from '../../../shared/cost/price';
 import * as field from '../../../shared/validate/fields';
+import type { BinaryMediaField } from '../../../shared/media/binaryMedia';
+import { mediaSourceProperties } from '../../../shared/media/binaryMedia.description';
 import type { VideoOperation } from './VideoOperation';
 import { additionalFields, negativePromptOption, promptProperty } from './common.description';
 
+const characterImage: BinaryMediaField = {
+	urlParameter: 'imageUrl',
+	sourceParameter: 'imageSource',
+	propertyParameter: 'imageBinaryProperty',
+	label: 'Character Image',
+	kind: 'image',
+};
+const motionVideo: BinaryMediaField = {
+	urlParameter: 'videoUrl',
+	sourceParameter: 'videoSource',
+	propertyParameter: 'videoBinaryProperty',
+	label: 'Motion Video',
+	kind: 'video',
+};
+
 const properties: INodeProperties[] = [
-	{
+	...mediaSourceProperties(characterImage, {
 		displayName: 'Character Image URL',
 		name: 'imageUrl',
 		type: 'string',
@@ -17,8 +34,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. https://example.com/character.png',
 		description: 'Public, direct URL of a JPG or PNG of the character to animate',
-	},
-	{
+	}),
+	...mediaSourceProperties(motionVideo, {
 		displayName: 'Motion Video URL',
 		name: 'videoUrl',
 		type: 'string',
@@ -26,7 +43,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. https://example.com/motion.mp4',
 		description: `Public URL of an MP4, MOV or M4V of 30 seconds or less whose motion the character follows. Its length sets the video's length and price: $${PRICE_PER_SECOND.motionControl}/s, at least 3 s.`,
-	},
+	}),
 	{
 		displayName: `Motion control costs $${PRICE_PER_SECOND.motionControl} per second of the motion video (at least 3 s, at most 30 s), with or without sound: 10 s = $${(10 * PRICE_PER_SECOND.motionControl).toFixed(2)}`,
 		name: 'priceNoticeMotion',
@@ -102,6 +119,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 }
 
 export const motionControl: VideoOperation = {
+	binaryMedia: [characterImage, motionVideo],
 	mode: 'motion-control',
 	description: updateDisplayOptions(
 		{ show: { resource: ['video'], operation: ['motionControl'] } },

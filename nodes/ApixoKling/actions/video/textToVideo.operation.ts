@@ -128,6 +128,7 @@ export const textToVideo: VideoOperation = {
 		{ show: { resource: ['video'], operation: ['textToVideo'] } },
 		properties,
 	),
+	binaryMedia: [],
 	rules: {
 		readParameters,
 		schema,
