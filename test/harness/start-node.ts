@@ -4,7 +4,7 @@
  * reaches the node under test (several items, odd shapes, expressions' inputs).
  * An object's `$binary` key becomes the item's binary data: `{ <property>: { base64, mimeType,
  * fileName, inline? } }`, stored as a node's prepareBinaryData stores it, or, with `inline`,
- * kept as base64 without an id, as a Code node builds it.
+ * kept as base64 without an id, as a Code node builds it; `id` stands in a reference as given.
  */
 import type {
 	IBinaryKeyData,
@@ -60,9 +60,14 @@ export class HarnessStartNode implements INodeType {
 async function binaryOf(ctx: IExecuteFunctions, files: Record<string, HarnessBinary>): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
 	for (const [property, file] of Object.entries(files)) {
-		binary[property] = file.inline
-			? { data: file.base64, mimeType: file.mimeType, fileName: file.fileName }
-			: await ctx.helpers.prepareBinaryData(Buffer.from(file.base64, 'base64'), file.fileName, file.mimeType);
+		if (file.id) {
+			binary[property] = { id: file.id, data: '', mimeType: file.mimeType, fileName: file.fileName };
+		} else if (file.inline) {
+			binary[property] = { data: file.base64, mimeType: file.mimeType, fileName: file.fileName };
+		} else {
+			const bytes = Buffer.from(file.base64, 'base64');
+			binary[property] = await ctx.helpers.prepareBinaryData(bytes, file.fileName, file.mimeType);
+		}
 	}
 	return binary;
 }
@@ -72,4 +77,5 @@ interface HarnessBinary {
 	mimeType: string;
 	fileName: string;
 	inline?: boolean;
+	id?: string;
 }

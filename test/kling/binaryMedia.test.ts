@@ -99,6 +99,18 @@ describe('Image to Video from binary data', () => {
 		expect(errorText(result)).toMatch(/Set WEBHOOK_URL to this n8n’s public https address/);
 		expect(fake.stats.requests).toBe(0);
 	});
+
+	it('refuses in Resume mode a trigger upload that n8n renames when the execution waits', async () => {
+		fake = await startFake();
+		const upload = { ...file(JPEG, 'image/jpeg', 'a.jpg'), id: 'filesystem-v2:workflows/w1/executions/temp/binary_data/f1' };
+		const result = await runKling(fake, {
+			parameters: imageToVideo({ waitMode: 'resume' }),
+			items: [{ $binary: { data: upload } }],
+		});
+		expect(errorText(result)).toMatch(/Start Image is a trigger’s upload.*APIXO would get 404/s);
+		expect(errorText(result)).toMatch(/Use Wait Mode “Poll”/);
+		expect(fake.stats.requests).toBe(0);
+	});
 });
 
 describe('Motion Control from a binary video', () => {

@@ -44,7 +44,7 @@ export async function signBinaryMedia(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	fields: readonly BinaryMediaField[],
-	allowPrivateUrls: boolean,
+	settings: { allowPrivateUrls: boolean; waitMode?: string },
 ): Promise<SignedMedia> {
 	const signed: SignedMedia = { urls: {} };
 	for (const field of fields) {
@@ -67,6 +67,14 @@ export async function signBinaryMedia(
 			const present = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {}).join(', ') || 'none';
 			throw refuse(`has no binary field “${property}” in the input item (present: ${present})`, 'Name the binary field the previous node outputs.');
 		}
+		// n8n moves a Webhook/Form trigger's uploads from executions/temp/ to the execution's id when
+		// the execution goes to wait, and the signed URL then answers 404 to APIXO.
+		if (settings.waitMode === 'resume' && binary.id?.includes('/executions/temp/')) {
+			throw refuse(
+				'is a trigger’s upload, which n8n moves when the execution starts waiting: APIXO would get 404',
+				'Use Wait Mode “Poll” (or “No Wait” plus Task → Wait) for media from a Webhook or Form Trigger.',
+			);
+		}
 		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 		const kind = mediaKindOf(bytes.subarray(0, 16));
 		if (kind !== field.kind) {
@@ -83,7 +91,7 @@ export async function signBinaryMedia(
 			if (probe.kind === 'notVideo') throw refuse(probe.reason, 'Convert the video to MP4 first.');
 			if (probe.kind === 'measured') signed.videoSeconds = probe.seconds;
 		}
-		signed.urls[field.urlParameter] = await signedUrl(ctx, itemIndex, binary, property, allowPrivateUrls, refuse);
+		signed.urls[field.urlParameter] = await signedUrl(ctx, itemIndex, binary, property, settings.allowPrivateUrls, refuse);
 	}
 	return signed;
 }

@@ -21,13 +21,13 @@ export async function validateWithMedia<Output>(
 	ctx: IExecuteFunctions,
 	rules: ItemRules<Output>,
 	fields: readonly BinaryMediaField[],
-	settings: { maxConcurrency: number; allowPrivateUrls: boolean },
+	settings: { maxConcurrency: number; allowPrivateUrls: boolean; waitMode: string },
 ): Promise<MediaChecks<Output>> {
 	const itemCount = ctx.getInputData().length;
 	const indices = Array.from({ length: itemCount }, (_, itemIndex) => itemIndex);
 	const media = await mapWithConcurrency(indices, settings.maxConcurrency, async (itemIndex) => {
 		try {
-			return await signBinaryMedia(ctx, itemIndex, fields, settings.allowPrivateUrls);
+			return await signBinaryMedia(ctx, itemIndex, fields, settings);
 		} catch (error) {
 			if (error instanceof NodeOperationError) return error;
 			return new NodeOperationError(ctx.getNode(), error as Error, {
