@@ -1,5 +1,5 @@
 /**
- * Starts a throwaway, offline n8n (the pinned version, under Node 24) on loopback,
+ * Starts a throwaway, offline n8n (the pinned version or N8N_VERSION, under Node 24) on loopback,
  * with a fresh user folder and SQLite database, sets up its owner and logs in.
  *
  *   const n8n = await N8nInstance.start({ packages: ['n8n-nodes-apixo-0.1.0.tgz'] });
@@ -16,7 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { installPackageTarball, type InstalledPackage } from './community-package';
-import { childEnv, ensureN8nInstalled, type N8nInstall } from './n8n-install';
+import { childEnv, ensureN8nInstalled, N8N_VERSION, type N8nInstall } from './n8n-install';
 import { N8nRestClient } from './n8n-rest';
 
 export interface N8nStartOptions {
@@ -153,8 +153,9 @@ export class N8nInstance {
 				throw new Error(`n8n exited early (${this.child.exitCode ?? this.child.signalCode})`);
 			}
 			try {
-				const res = await fetch(`${this.baseUrl}/healthz/readiness`);
-				if (res.ok) return;
+				// 1.x answers readiness once the database is migrated, before /rest is served.
+				const ready = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (ready.ok && (await fetch(`${this.baseUrl}/rest/settings`)).ok) return;
 			} catch {
 				// not listening yet
 			}
@@ -192,7 +193,9 @@ export function n8nEnv(userFolder: string, port: number, brokerPort: number): Re
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry', // fetches api.n8n.io/api/mcp-servers at start
+		// 2.x's mcp-registry fetches api.n8n.io/api/mcp-servers at start; 1.x has no such
+		// module and refuses to start on an unknown name.
+		...(N8N_VERSION.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		// quiet and quick
 		N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
 		N8N_LOG_OUTPUT: 'console',
