@@ -212,7 +212,8 @@ export class N8nRestClient {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const execution = await this.getExecution(id);
-			if (statuses.includes(execution.status)) return execution;
+			// 1.x can mark an execution finished a moment before its run data is saved.
+			if (statuses.includes(execution.status) && execution.data?.resultData) return execution;
 			if (Date.now() > deadline) {
 				throw new Error(`execution ${id} still '${execution.status}' after ${timeoutMs} ms (wanted ${statuses.join('|')})`);
 			}
