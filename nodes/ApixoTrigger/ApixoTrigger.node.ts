@@ -7,9 +7,10 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyOption, downloadOption } from '../shared/output/download.description';
+import { NodeConnectionTypes } from '../shared/supportedN8n';
 import { tokenProblem } from './callerToken';
 import { downloadVideos } from './downloadVideos';
 import { receiveCallback } from './receiveCallback';

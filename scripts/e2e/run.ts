@@ -1,6 +1,7 @@
 /**
  * `npm run e2e`: our package in a real, pinned n8n (2.40.7 under Node 24), against the
  * fake APIXO server on loopback, driving the example workflows users import.
+ * `N8N_VERSION=1.123.81 npm run e2e` runs the same on the 1.x line (.ci/run does both).
  *
  *   1. n8n installed (cached in .cache/), our package built, packed by `npm pack`, installed
  *      the way n8n's community-package installer does, and loaded with n8n's NODE_PATH:
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
 		n8n = await N8nInstance.start({
 			packages: [packed.tgz],
 			env: {
-				// n8n 2.40.7's default, pinned: the node's requests go through n8n's HTTP helpers,
+				// n8n 2.40.7's default, pinned (1.x has no such setting): the node's requests go through n8n's HTTP helpers,
 				// which apply SSRF protection only when this is on, and then refuse 127.0.0.0/8
 				// (N8N_SSRF_BLOCKED_IP_RANGES' default), where the fake APIXO server listens.
 				N8N_SSRF_PROTECTION_ENABLED: 'false',
