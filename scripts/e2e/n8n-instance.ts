@@ -52,7 +52,7 @@ export async function stopAllInstances(): Promise<void> {
 
 export class N8nInstance {
 	readonly rest: N8nRestClient;
-	private readonly exited: Promise<void>;
+	private exited: Promise<void>;
 
 	private constructor(
 		readonly install: N8nInstall,
@@ -60,11 +60,24 @@ export class N8nInstance {
 		readonly userFolder: string,
 		readonly logFile: string,
 		readonly packages: InstalledPackage[],
-		private readonly child: ChildProcess,
+		private child: ChildProcess,
 		readonly keepUserFolder: boolean,
+		private readonly env: NodeJS.ProcessEnv,
 	) {
 		this.rest = new N8nRestClient(this.baseUrl, install.n8nDir);
 		this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+	}
+
+	/**
+	 * Stops n8n as an operator would (SIGTERM) and starts it again on the same database, port
+	 * and encryption key, as after a deploy or a crash-restart.
+	 */
+	async restart(timeoutMs = 180_000): Promise<void> {
+		await this.terminate();
+		this.child = spawnN8n(this.install, this.userFolder, this.logFile, this.env);
+		this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+		await this.waitUntilReady(timeoutMs);
+		await this.rest.login(OWNER.email, OWNER.password);
 	}
 
 	get baseUrl(): string {
@@ -98,15 +111,8 @@ export class N8nInstance {
 			let brokerPort = await freePort();
 			while (brokerPort === port) brokerPort = await freePort();
 			const env = { ...childEnv(path.dirname(install.nodeBin)), ...n8nEnv(userFolder, port, brokerPort), ...(options.env ?? {}) };
-			const logFd = openSync(logFile, 'a');
-			const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
-				cwd: userFolder,
-				env,
-				detached: true, // own process group: stop() kills n8n and its task runners together
-				stdio: ['ignore', logFd, logFd],
-			});
-			closeSync(logFd);
-			instance = new N8nInstance(install, port, userFolder, logFile, packages, child, keepUserFolder);
+			const child = spawnN8n(install, userFolder, logFile, env);
+			instance = new N8nInstance(install, port, userFolder, logFile, packages, child, keepUserFolder, env);
 			live.add(instance);
 			registerExitHandlers();
 			await instance.waitUntilReady(options.startTimeoutMs ?? 180_000);
@@ -142,6 +148,15 @@ export class N8nInstance {
 	private stopping?: Promise<void>;
 
 	private async stopOnce(): Promise<void> {
+		await this.terminate();
+		if (this.keepUserFolder) {
+			if (process.env.E2E_KEEP_N8N === '1') process.stderr.write(`[n8n-instance] kept ${this.userFolder}\n`);
+		} else {
+			rmSync(this.userFolder, { recursive: true, force: true });
+		}
+	}
+
+	private async terminate(): Promise<void> {
 		if (this.child.exitCode === null && this.child.signalCode === null) {
 			killGroup(this.child, 'SIGTERM');
 			const killed = await Promise.race([this.exited.then(() => true), sleep(15_000).then(() => false)]);
@@ -151,11 +166,6 @@ export class N8nInstance {
 			}
 		}
 		killGroup(this.child, 'SIGKILL'); // leftover task runners in the group, if any
-		if (this.keepUserFolder) {
-			if (process.env.E2E_KEEP_N8N === '1') process.stderr.write(`[n8n-instance] kept ${this.userFolder}\n`);
-		} else {
-			rmSync(this.userFolder, { recursive: true, force: true });
-		}
 	}
 
 	private async waitUntilReady(timeoutMs: number): Promise<void> {
@@ -175,6 +185,18 @@ export class N8nInstance {
 		}
 		throw new Error(`n8n not ready after ${timeoutMs} ms`);
 	}
+}
+
+function spawnN8n(install: N8nInstall, userFolder: string, logFile: string, env: NodeJS.ProcessEnv): ChildProcess {
+	const logFd = openSync(logFile, 'a');
+	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
+		cwd: userFolder,
+		env,
+		detached: true, // own process group: stop() kills n8n and its task runners together
+		stdio: ['ignore', logFd, logFd],
+	});
+	closeSync(logFd);
+	return child;
 }
 
 /** The settings that make n8n local, offline and disposable. */
