@@ -57,7 +57,15 @@ interface PackageJson {
 	bundledDependencies?: unknown;
 	peerDependencies?: Record<string, string>;
 	n8n?: { nodes?: string[]; credentials?: string[] };
+	homepage?: string;
+	repository?: { url?: string } | string;
+	bugs?: { url?: string } | string;
 }
+
+/** What package.json's links say until the repository's real address is filled in. */
+const PLACEHOLDER_OWNER = 'github.com/OWNER/';
+/** `--release` (the publish workflow): placeholder links fail instead of warning. */
+const RELEASING = process.argv.includes('--release');
 
 interface CheckResult {
 	name: string;
@@ -265,7 +273,19 @@ async function main() {
 				manifestProblems.push(`peerDependencies["n8n-workflow"] must be "*" (valid-peer-dependencies), got "${peers['n8n-workflow']}"`);
 			}
 			if (!pkg.keywords?.includes(COMMUNITY_KEYWORD)) manifestProblems.push(`keywords must include "${COMMUNITY_KEYWORD}"`);
-			return `no dependencies, peer n8n-workflow@*, keyword ${COMMUNITY_KEYWORD}`;
+			const links = {
+				homepage: pkg.homepage,
+				'repository.url': typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url,
+				'bugs.url': typeof pkg.bugs === 'string' ? pkg.bugs : pkg.bugs?.url,
+			};
+			const placeholders: string[] = [];
+			for (const [field, url] of Object.entries(links)) {
+				if (!url) manifestProblems.push(`"${field}" is missing (n8n's package page and verification link to it)`);
+				else if (url.includes(PLACEHOLDER_OWNER)) placeholders.push(field);
+			}
+			const fillIn = `${placeholders.join(', ')} still point at ${PLACEHOLDER_OWNER}: fill in the repository's address before the first release (README, Releasing)`;
+			if (placeholders.length && RELEASING) manifestProblems.push(fillIn);
+			return `no dependencies, peer n8n-workflow@*, keyword ${COMMUNITY_KEYWORD}${placeholders.length ? `; WARNING: ${fillIn}` : ''}`;
 		},
 		manifestProblems,
 	);

@@ -6,8 +6,8 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { NodeConnectionTypes } from '../shared/supportedN8n';
 import { accountDescription } from './actions/account';
 import { route } from './actions/router';
 import { optionsProperty } from './actions/runSettings.description';

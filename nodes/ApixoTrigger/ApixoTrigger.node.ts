@@ -7,9 +7,11 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyOption, downloadOption } from '../shared/output/download.description';
+import { NodeConnectionTypes } from '../shared/supportedN8n';
+import { tokenProblem } from './callerToken';
 import { downloadVideos } from './downloadVideos';
 import { receiveCallback } from './receiveCallback';
 
@@ -37,6 +39,7 @@ export class ApixoTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'apixoApi', required: true, displayOptions: { show: { confirmWithApixo: [true] } } }],
 		webhooks: [
 			{
 				name: 'default',
@@ -48,7 +51,7 @@ export class ApixoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Callback URL for the Kling 3.0 (APIXO) node (Wait Mode: Callback): this trigger’s Production URL followed by <code>?token=</code> and the Secret Token below. Publish the workflow first; to try it out, use the Test URL while the trigger listens.',
+					'Callback URL for the Kling 3.0 (APIXO) node (Wait Mode: Callback): this trigger’s Production URL followed by <code>?token=</code> and the Secret Token below, e.g. <code>https://n8n.example.com/webhook/…/apixo?token=YOUR_TOKEN</code>. The token may be pasted as it is or percent-encoded. Add your own query fields after it (<code>&row=12</code>): they come back in <code>callbackQuery</code>. Publish the workflow first; the Test URL takes a single call, so use it for one item only.',
 				name: 'callbackNotice',
 				type: 'notice',
 				default: '',
@@ -62,7 +65,15 @@ export class ApixoTrigger implements INodeType {
 				default: '',
 				placeholder: 'e.g. a long random string from a password generator',
 				description:
-					'At least 16 characters. Callers must add it as ?token=… to the URL; any other call gets 403 and starts nothing.',
+					'At least 16 characters, no “#” or spaces. Callers must add it as ?token=… to the URL; any other call gets 403 and starts nothing.',
+			},
+			{
+				displayName: 'Confirm With APIXO',
+				name: 'confirmWithApixo',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to confirm each callback with one status read using your APIXO credential, and take the video URLs from APIXO’s answer. APIXO signs nothing, so this is the only proof that a callback is real: anyone who knows the token could otherwise make this workflow download any URL.',
 			},
 			{
 				displayName: 'Options',
@@ -96,13 +107,11 @@ export class ApixoTrigger implements INodeType {
 				return false;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const token = String(this.getNodeParameter('secretToken', '')).trim();
-				if (token.length < MIN_TOKEN_LENGTH) {
-					throw new NodeOperationError(
-						this.getNode(),
-						`The Secret Token must be at least ${MIN_TOKEN_LENGTH} characters`,
-						{ description: 'Use a long random string, e.g. from a password generator.' },
-					);
+				const problem = tokenProblem(String(this.getNodeParameter('secretToken', '')).trim(), MIN_TOKEN_LENGTH);
+				if (problem) {
+					throw new NodeOperationError(this.getNode(), problem, {
+						description: 'Use a long random string of letters, digits and - _ . ~ + / = &, e.g. from a password generator.',
+					});
 				}
 				return true;
 			},

@@ -70,7 +70,13 @@ install_n8n() {
   log "installing n8n $N8N_VERSION into $N8N_PREFIX"
   INSTALLED=1
   rm -rf "$N8N_PREFIX" && mkdir -p "$N8N_PREFIX"
-  echo '{"name":"e2e-n8n","private":true}' > "$N8N_PREFIX/package.json"
+  if [[ "$N8N_VERSION" == 1.* ]]; then
+    # n8n 1.x pins xlsx to a tarball on SheetJS's own host (unreachable from here);
+    # 0.18.5 is the same library's last registry release.
+    echo '{"name":"e2e-n8n","private":true,"overrides":{"xlsx":"0.18.5"}}' > "$N8N_PREFIX/package.json"
+  else
+    echo '{"name":"e2e-n8n","private":true}' > "$N8N_PREFIX/package.json"
+  fi
   local t=$(now)
   # --loglevel=error: n8n's tree prints hundreds of harmless ERESOLVE peer warnings.
   PATH="$node_bin_dir:$PATH" npm_in "$N8N_PREFIX" install --ignore-scripts --save-exact \

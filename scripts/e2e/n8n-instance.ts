@@ -1,5 +1,5 @@
 /**
- * Starts a throwaway, offline n8n (the pinned version, under Node 24) on loopback,
+ * Starts a throwaway, offline n8n (the pinned version or N8N_VERSION, under Node 24) on loopback,
  * with a fresh user folder and SQLite database, sets up its owner and logs in.
  *
  *   const n8n = await N8nInstance.start({ packages: ['n8n-nodes-apixo-0.1.0.tgz'] });
@@ -11,12 +11,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { installPackageTarball, type InstalledPackage } from './community-package';
-import { childEnv, ensureN8nInstalled, type N8nInstall } from './n8n-install';
+import { childEnv, ensureN8nInstalled, N8N_VERSION, type N8nInstall } from './n8n-install';
 import { N8nRestClient } from './n8n-rest';
 
 export interface N8nStartOptions {
@@ -31,6 +31,13 @@ export interface N8nStartOptions {
 	 * installed package loads); a throw aborts the start.
 	 */
 	afterInstall?: (packages: InstalledPackage[], userFolder: string) => void | Promise<void>;
+	/**
+	 * Run in this user folder and keep it on stop (`npm run dev` restarts n8n on its database);
+	 * the owner is set up on first use and logged in after. Default: a fresh temp folder, removed on stop.
+	 */
+	userFolder?: string;
+	/** Listen on this port (default: a free one). */
+	port?: number;
 }
 
 export const OWNER = { email: 'owner@e2e.test', password: 'E2e-Passw0rd!', firstName: 'E2E', lastName: 'Owner' };
@@ -45,7 +52,7 @@ export async function stopAllInstances(): Promise<void> {
 
 export class N8nInstance {
 	readonly rest: N8nRestClient;
-	private readonly exited: Promise<void>;
+	private exited: Promise<void>;
 
 	private constructor(
 		readonly install: N8nInstall,
@@ -53,10 +60,24 @@ export class N8nInstance {
 		readonly userFolder: string,
 		readonly logFile: string,
 		readonly packages: InstalledPackage[],
-		private readonly child: ChildProcess,
+		private child: ChildProcess,
+		readonly keepUserFolder: boolean,
+		private readonly env: NodeJS.ProcessEnv,
 	) {
 		this.rest = new N8nRestClient(this.baseUrl, install.n8nDir);
 		this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+	}
+
+	/**
+	 * Stops n8n as an operator would (SIGTERM) and starts it again on the same database, port
+	 * and encryption key, as after a deploy or a crash-restart.
+	 */
+	async restart(timeoutMs = 180_000): Promise<void> {
+		await this.terminate();
+		this.child = spawnN8n(this.install, this.userFolder, this.logFile, this.env);
+		this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+		await this.waitUntilReady(timeoutMs);
+		await this.rest.login(OWNER.email, OWNER.password);
 	}
 
 	get baseUrl(): string {
@@ -77,34 +98,31 @@ export class N8nInstance {
 
 	static async start(options: N8nStartOptions = {}): Promise<N8nInstance> {
 		const install = ensureN8nInstalled();
-		const userFolder = mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+		const keepUserFolder = options.userFolder !== undefined || process.env.E2E_KEEP_N8N === '1';
+		const userFolder = options.userFolder ?? mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+		mkdirSync(userFolder, { recursive: true });
+		const ownerExists = existsSync(path.join(userFolder, '.n8n', 'database.sqlite'));
 		const logFile = path.join(userFolder, 'n8n.log');
 		let instance: N8nInstance | undefined;
 		try {
 			const packages = (options.packages ?? []).map((tgz) => installPackageTarball(userFolder, tgz));
 			await options.afterInstall?.(packages, userFolder);
-			const port = await freePort();
+			const port = options.port ?? (await freePort());
 			let brokerPort = await freePort();
 			while (brokerPort === port) brokerPort = await freePort();
 			const env = { ...childEnv(path.dirname(install.nodeBin)), ...n8nEnv(userFolder, port, brokerPort), ...(options.env ?? {}) };
-			const logFd = openSync(logFile, 'a');
-			const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
-				cwd: userFolder,
-				env,
-				detached: true, // own process group: stop() kills n8n and its task runners together
-				stdio: ['ignore', logFd, logFd],
-			});
-			closeSync(logFd);
-			instance = new N8nInstance(install, port, userFolder, logFile, packages, child);
+			const child = spawnN8n(install, userFolder, logFile, env);
+			instance = new N8nInstance(install, port, userFolder, logFile, packages, child, keepUserFolder, env);
 			live.add(instance);
 			registerExitHandlers();
 			await instance.waitUntilReady(options.startTimeoutMs ?? 180_000);
-			await instance.rest.setupOwner(OWNER);
+			if (ownerExists) await instance.rest.login(OWNER.email, OWNER.password);
+			else await instance.rest.setupOwner(OWNER);
 			return instance;
 		} catch (error) {
 			const log = instance ? instance.logTail() : '';
 			if (instance) await instance.stop();
-			else rmSync(userFolder, { recursive: true, force: true });
+			else if (!keepUserFolder) rmSync(userFolder, { recursive: true, force: true });
 			throw new Error(`n8n did not start: ${(error as Error).message}${log ? `\n--- n8n.log (tail) ---\n${log}` : ''}`);
 		}
 	}
@@ -130,6 +148,15 @@ export class N8nInstance {
 	private stopping?: Promise<void>;
 
 	private async stopOnce(): Promise<void> {
+		await this.terminate();
+		if (this.keepUserFolder) {
+			if (process.env.E2E_KEEP_N8N === '1') process.stderr.write(`[n8n-instance] kept ${this.userFolder}\n`);
+		} else {
+			rmSync(this.userFolder, { recursive: true, force: true });
+		}
+	}
+
+	private async terminate(): Promise<void> {
 		if (this.child.exitCode === null && this.child.signalCode === null) {
 			killGroup(this.child, 'SIGTERM');
 			const killed = await Promise.race([this.exited.then(() => true), sleep(15_000).then(() => false)]);
@@ -139,11 +166,6 @@ export class N8nInstance {
 			}
 		}
 		killGroup(this.child, 'SIGKILL'); // leftover task runners in the group, if any
-		if (process.env.E2E_KEEP_N8N === '1') {
-			process.stderr.write(`[n8n-instance] kept ${this.userFolder}\n`);
-		} else {
-			rmSync(this.userFolder, { recursive: true, force: true });
-		}
 	}
 
 	private async waitUntilReady(timeoutMs: number): Promise<void> {
@@ -153,8 +175,9 @@ export class N8nInstance {
 				throw new Error(`n8n exited early (${this.child.exitCode ?? this.child.signalCode})`);
 			}
 			try {
-				const res = await fetch(`${this.baseUrl}/healthz/readiness`);
-				if (res.ok) return;
+				// 1.x answers readiness once the database is migrated, before /rest is served.
+				const ready = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (ready.ok && (await fetch(`${this.baseUrl}/rest/settings`)).ok) return;
 			} catch {
 				// not listening yet
 			}
@@ -162,6 +185,18 @@ export class N8nInstance {
 		}
 		throw new Error(`n8n not ready after ${timeoutMs} ms`);
 	}
+}
+
+function spawnN8n(install: N8nInstall, userFolder: string, logFile: string, env: NodeJS.ProcessEnv): ChildProcess {
+	const logFd = openSync(logFile, 'a');
+	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
+		cwd: userFolder,
+		env,
+		detached: true, // own process group: stop() kills n8n and its task runners together
+		stdio: ['ignore', logFd, logFd],
+	});
+	closeSync(logFd);
+	return child;
 }
 
 /** The settings that make n8n local, offline and disposable. */
@@ -192,7 +227,9 @@ export function n8nEnv(userFolder: string, port: number, brokerPort: number): Re
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry', // fetches api.n8n.io/api/mcp-servers at start
+		// 2.x's mcp-registry fetches api.n8n.io/api/mcp-servers at start; 1.x has no such
+		// module and refuses to start on an unknown name.
+		...(N8N_VERSION.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		// quiet and quick
 		N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
 		N8N_LOG_OUTPUT: 'console',
@@ -241,7 +278,7 @@ function registerExitHandlers(): void {
 					// gone
 				}
 			}
-			if (process.env.E2E_KEEP_N8N !== '1') rmSync(instance.userFolder, { recursive: true, force: true });
+			if (!instance.keepUserFolder) rmSync(instance.userFolder, { recursive: true, force: true });
 		}
 	});
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,6 +1,7 @@
 /**
- * A small client for the n8n 2.40.7 REST API that the editor UI uses (`/rest/...`),
- * authenticated by the `n8n-auth` cookie of the instance owner.
+ * A small client for the REST API that n8n's editor UI uses (`/rest/...`), on the 2.x line
+ * (2.40.7) and the 1.x line (1.123.81), authenticated by the `n8n-auth` cookie of the
+ * instance owner. Where the two lines differ, the method says how.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -65,6 +66,8 @@ export class N8nRestClient {
 	private cookie = '';
 	private readonly browserId = `e2e-${process.pid}-${Date.now()}`;
 	private readonly parseFlatted: (text: string) => unknown;
+	/** n8n's major version (1 or 2), read from the installed package. */
+	readonly n8nMajor: number;
 
 	constructor(
 		readonly baseUrl: string,
@@ -73,6 +76,7 @@ export class N8nRestClient {
 		// n8n stores execution data with `flatted`; use n8n's own copy to read it.
 		const requireFromN8n = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'));
 		this.parseFlatted = (requireFromN8n('flatted') as { parse: (text: string) => unknown }).parse;
+		this.n8nMajor = Number((requireFromN8n('./package.json') as { version: string }).version.split('.')[0]);
 	}
 
 	/** Calls `/rest<path>` and returns the `data` field of n8n's `{ data }` envelope. */
@@ -123,10 +127,14 @@ export class N8nRestClient {
 		return await this.request('POST', '/credentials', { name, type, data });
 	}
 
-	/** Saves a workflow (n8n's export/import JSON: name, nodes, connections, settings?, pinData?). */
+	/**
+	 * Saves a workflow (n8n's export/import JSON: name, nodes, connections, settings?, pinData?).
+	 * 1.x copies the body onto the row and its `active` column has no default: send `false`.
+	 */
 	async importWorkflow(workflow: { name: string; nodes: unknown[]; connections: object; [key: string]: unknown }): Promise<WorkflowRecord> {
 		const { name, nodes, connections, settings, pinData, meta } = workflow;
-		return await this.request('POST', '/workflows', { name, nodes, connections, settings: settings ?? {}, pinData, meta });
+		const inactive = this.n8nMajor < 2 ? { active: false } : {};
+		return await this.request('POST', '/workflows', { name, nodes, connections, settings: settings ?? {}, pinData, meta, ...inactive });
 	}
 
 	async getWorkflow(id: string): Promise<WorkflowRecord> {
@@ -138,6 +146,7 @@ export class N8nRestClient {
 	 * triggers are live. In 2.40.7 activation needs the versionId, and with the default
 	 * N8N_USE_WORKFLOW_PUBLICATION_SERVICE=true the triggers/webhooks are registered
 	 * asynchronously by an outbox worker: poll GET /workflows/:id/publication-status.
+	 * 1.123.81 takes the same call and registers them before it answers (no such route).
 	 */
 	async activateWorkflow(id: string, timeoutMs = 30_000): Promise<WorkflowRecord> {
 		const { versionId } = await this.getWorkflow(id);
@@ -175,9 +184,11 @@ export class N8nRestClient {
 	/**
 	 * Runs a saved workflow as the editor's "Execute workflow" button does, starting
 	 * from the named trigger (a Manual Trigger; webhook triggers would wait for a call).
+	 * 1.x runs the workflow the body carries, so it sends the saved one.
 	 */
 	async runWorkflowManually(id: string, triggerName: string): Promise<{ executionId?: string; waitingForWebhook?: boolean }> {
-		return await this.request('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name: triggerName } });
+		const workflowData = this.n8nMajor < 2 ? { workflowData: await this.getWorkflow(id) } : {};
+		return await this.request('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name: triggerName }, ...workflowData });
 	}
 
 	async listExecutions(filter: { workflowId?: string; status?: string[] } = {}, limit = 100): Promise<ExecutionSummary[]> {
@@ -201,7 +212,8 @@ export class N8nRestClient {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const execution = await this.getExecution(id);
-			if (statuses.includes(execution.status)) return execution;
+			// 1.x can mark an execution finished a moment before its run data is saved.
+			if (statuses.includes(execution.status) && execution.data?.resultData) return execution;
 			if (Date.now() > deadline) {
 				throw new Error(`execution ${id} still '${execution.status}' after ${timeoutMs} ms (wanted ${statuses.join('|')})`);
 			}

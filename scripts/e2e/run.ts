@@ -1,6 +1,7 @@
 /**
  * `npm run e2e`: our package in a real, pinned n8n (2.40.7 under Node 24), against the
  * fake APIXO server on loopback, driving the example workflows users import.
+ * `N8N_VERSION=1.123.81 npm run e2e` runs the same on the 1.x line (.ci/run does both).
  *
  *   1. n8n installed (cached in .cache/), our package built, packed by `npm pack`, installed
  *      the way n8n's community-package installer does, and loaded with n8n's NODE_PATH:
@@ -24,6 +25,15 @@ import { ensureN8nInstalled } from './n8n-install';
 import { N8nInstance, stopAllInstances } from './n8n-instance';
 import { buildAndPack, verifyInstalledPackage, type LoadReport } from './package-under-test';
 import { callbackPair, resumeMode, weakTokenRefused } from './scenarios-callback';
+import {
+	callbacksInReverse,
+	callbacksNeverCome,
+	largeResumeBatch,
+	markedRenderMs,
+	NEVER_MARK,
+	restartWhileWaiting,
+	retryOnFail,
+} from './scenarios-field';
 import { failingTask, FAIL_MARK, imageToVideoPoll, textToVideoPoll, type Figures } from './scenarios-poll';
 import { assert, CheckFailed, seconds, type ScenarioContext } from './scenario-kit';
 
@@ -34,12 +44,20 @@ const KLING_OPTIONS = { firstPollDelay: 1, pollInterval: 0.5 };
 
 type Scenario = (ctx: ScenarioContext, fig: Figures) => Promise<void>;
 const WEAK_TOKEN = 'APIXO Trigger activation refuses a short Secret Token';
-const SCENARIOS: Array<[string, Scenario]> = [
+const SCENARIOS: Array<[string, Scenario]> = process.env.E2E_FIELD_ONLY ? [] : [
 	['(a) text-to-video, poll (scheduled-social-video.json)', textToVideoPoll],
 	['image-to-video, poll (image-to-video.json)', imageToVideoPoll],
 	['(b) callback pair, callbacks sent twice (callback-submit/receive.json)', callbackPair],
 	['(c) resume mode (resume-mode.json)', resumeMode],
 	['(d) failing task: CONTENT_VIOLATION (image-to-video.json, 2 photos)', failingTask],
+];
+/** Run after the rest: (g) restarts n8n. */
+const FIELD_SCENARIOS: Array<[string, Scenario]> = [
+	['(e) Resume, 150 rows', largeResumeBatch],
+	['(f) Resume, the last-submitted task finishes first', callbacksInReverse],
+	['(g) Resume, n8n restarted while waiting, callbacks retried meanwhile', restartWhileWaiting],
+	['(h) Resume, callbacks never come: timeout items with task IDs', callbacksNeverCome],
+	['(i) Retry On Fail, Max Tries 3', (ctx, fig) => retryOnFail(ctx, fig, FAIL_MARK)],
 ];
 
 let passed = 0;
@@ -101,15 +119,21 @@ async function main(): Promise<void> {
 		packageDetails = `n8n ${install.n8nVersion} ready in ${seconds(installMs)}; built and packed ${path.basename(packed.tgz)} in ${seconds(Date.now() - packStart)}`;
 		fake = await startFakeApixo({
 			apiKey,
-			taskDurationMs: TASK_DURATION_MS,
+			taskDurationMs: (input) => markedRenderMs('prompt' in input ? input.prompt : undefined) ?? TASK_DURATION_MS,
 			deliverCallbacksTwice: true,
-			outcome: (input) => ('prompt' in input && input.prompt?.includes(FAIL_MARK) ? { failCode: 'CONTENT_VIOLATION' } : undefined),
+			// APIXO's 30 s / 2 min / 10 min, scaled: 2 s, 8 s, 40 s outlast an n8n restart.
+			callbackRetryDelayMs: 2000,
+			outcome: (input) => {
+				const prompt = 'prompt' in input ? input.prompt : undefined;
+				if (prompt?.includes(FAIL_MARK)) return { failCode: 'CONTENT_VIOLATION' };
+				return prompt?.includes(NEVER_MARK) ? { neverFinishes: true } : undefined;
+			},
 		});
 		const n8nStart = Date.now();
 		n8n = await N8nInstance.start({
 			packages: [packed.tgz],
 			env: {
-				// n8n 2.40.7's default, pinned: the node's requests go through n8n's HTTP helpers,
+				// n8n 2.40.7's default, pinned (1.x has no such setting): the node's requests go through n8n's HTTP helpers,
 				// which apply SSRF protection only when this is on, and then refuse 127.0.0.0/8
 				// (N8N_SSRF_BLOCKED_IP_RANGES' default), where the fake APIXO server listens.
 				N8N_SSRF_PROTECTION_ENABLED: 'false',
@@ -161,6 +185,9 @@ async function main(): Promise<void> {
 	const weakToken = settle(ctx, weakTokenRefused);
 	for (const [name, scenario] of SCENARIOS) report(name, await settle(ctx, scenario));
 	report(WEAK_TOKEN, await weakToken);
+	for (const [name, scenario] of FIELD_SCENARIOS) {
+		if (!process.env.E2E_SKIP_FIELD) report(name, await settle(ctx, scenario));
+	}
 	if (failed > 0 && n8n) console.log(`--- n8n.log (tail) ---\n${n8n.logTail(40)}\n---`);
 }
 
@@ -184,6 +211,7 @@ function skipRest(withTypes: boolean, reason: string): void {
 	if (withTypes) line(false, 'node types + credential', `not run: ${reason}`);
 	for (const [name] of SCENARIOS) line(false, name, `not run: ${reason}`);
 	line(false, WEAK_TOKEN, `not run: ${reason}`);
+	for (const [name] of FIELD_SCENARIOS) line(false, name, `not run: ${reason}`);
 }
 
 main()

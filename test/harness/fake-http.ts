@@ -10,6 +10,8 @@ export interface FakeRequestInit {
 	body: unknown;
 	headers: Record<string, string>;
 	query: IDataObject;
+	/** Path and raw query string, as express keeps them in `originalUrl`. */
+	url?: string;
 }
 
 export function fakeRequest(init: FakeRequestInit): IWorkflowExecuteAdditionalData['httpRequest'] {
@@ -22,6 +24,8 @@ export function fakeRequest(init: FakeRequestInit): IWorkflowExecuteAdditionalDa
 		body: init.body,
 		headers,
 		query: init.query,
+		url: init.url,
+		originalUrl: init.url,
 		params: {},
 		contentType: headers['content-type'],
 		header: (name: string) => headers[name.toLowerCase()],

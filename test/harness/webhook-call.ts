@@ -26,6 +26,8 @@ export interface WebhookCall {
 	body: unknown;
 	headers: Record<string, string>;
 	query: IDataObject;
+	/** Path and raw query string of the call. */
+	url?: string;
 	/** A waiting execution's restart webhook, rather than a trigger's production webhook. */
 	restart: boolean;
 	runExecutionData?: IRunExecutionData;

@@ -139,6 +139,7 @@ export class WebhookServer {
 			body,
 			headers: {},
 			query: Object.fromEntries(url.searchParams),
+			url: url.pathname + url.search,
 			restart: false,
 		});
 		const answer = respondWith(response, invocation);

@@ -1,5 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { sleepUnlessCancelled } from '../sleepUnlessCancelled';
 
 import { throwIfCancelled } from '../transport/client';
 import { backoffMs } from '../transport/retry';
@@ -55,7 +57,7 @@ export async function downloadVideo(
 					description: `The task succeeded and was paid for; the video is still at that URL. Turn off the Download option to get the URL only, or download it with an HTTP Request node. (${(error as Error).message})`,
 				});
 			}
-			await sleep(backoffMs(attempt, DOWNLOAD_RETRY_BASE_MS), signal);
+			await sleepUnlessCancelled(backoffMs(attempt, DOWNLOAD_RETRY_BASE_MS), signal);
 		}
 	}
 }

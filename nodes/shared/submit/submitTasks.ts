@@ -6,7 +6,7 @@ import { mapWithConcurrency } from '../concurrency';
 import type { CostEstimate } from '../cost/price';
 import type { ApixoClient, CallOutcome } from '../transport/client';
 import { backoffMs } from '../transport/retry';
-import { sleep } from 'n8n-workflow';
+import { sleepUnlessCancelled } from '../sleepUnlessCancelled';
 
 export interface TaskToSubmit {
 	itemIndex: number;
@@ -81,7 +81,7 @@ async function submitOne(
 		if (outcome.kind === 'answered' && outcome.status === 429 && retryAfter !== undefined) {
 			client.backOff(retryAfter);
 		}
-		await sleep(backoffMs(attempt, settings.retryBaseMs, retryAfter), client.cancelSignal);
+		await sleepUnlessCancelled(backoffMs(attempt, settings.retryBaseMs, retryAfter), client.cancelSignal);
 	}
 }
 

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleepUnlessCancelled } from '../sleepUnlessCancelled';
 
 /**
  * Spaces requests so that one execution stays under APIXO's rate limit instead of leaning
@@ -24,7 +24,7 @@ export class RequestPacer {
 		const now = Date.now();
 		const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
 		this.nextSlotAt = slot + this.spacingMs;
-		if (slot > now) await sleep(slot - now, this.cancelSignal);
+		if (slot > now) await sleepUnlessCancelled(slot - now, this.cancelSignal);
 	}
 
 	pauseFor(ms: number): void {

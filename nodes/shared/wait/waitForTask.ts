@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleepUnlessCancelled } from '../sleepUnlessCancelled';
 
 import type { TaskProblem } from '../api/problem';
 import type { TaskState } from '../api/schemas';
@@ -44,7 +44,7 @@ export async function waitForTask(
 	for (;;) {
 		const now = Date.now();
 		if (nextReadAt > deadline) nextReadAt = deadline;
-		if (nextReadAt > now) await sleep(nextReadAt - now, client.cancelSignal);
+		if (nextReadAt > now) await sleepUnlessCancelled(nextReadAt - now, client.cancelSignal);
 		const reading = await readStatus(client, task.taskId);
 		if (reading.kind === 'succeeded') return { ok: true, task: reading.task };
 		if (reading.kind === 'failed') return { ok: false, problem: reading.problem };

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { sleep, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { sleepUnlessCancelled } from '../../../shared/sleepUnlessCancelled';
 
 import type { TaskRecord } from '../../../shared/api/schemas';
 import { MODEL_ID } from '../../../shared/api/schemas';
@@ -73,7 +75,7 @@ async function readPatiently(client: ApixoClient, taskId: string, settings: RunS
 	for (let attempt = 1; ; attempt++) {
 		const reading = await readStatus(client, taskId);
 		if (reading.kind !== 'transient' || attempt >= READ_ATTEMPTS) return reading;
-		await sleep(backoffMs(attempt, settings.retryBaseMs, reading.retryAfterMs), client.cancelSignal);
+		await sleepUnlessCancelled(backoffMs(attempt, settings.retryBaseMs, reading.retryAfterMs), client.cancelSignal);
 	}
 }
 

@@ -35,13 +35,14 @@ export type BatchReading =
 	| { kind: 'rendering'; remaining: number }
 	| { kind: 'unreadable'; reason: string };
 
-/** Reads per round: enough to finish a large batch quickly, few enough to stop early. */
-const READS_PER_ROUND = 10;
+/** Rounds double up to this many reads side by side: a large batch's last callback still ends in seconds. */
+const MAX_READS_PER_ROUND = 32;
 
 /**
- * Reads, once each, the tasks not yet known final, the caller's first, a round at a time, and
- * stops at the first round that finds one still rendering. Nothing here polls: the next
- * callback is the next look.
+ * Reads, once each, the tasks not yet known final, the caller's first, in rounds of 1, 2, 4 …
+ * reads, and stops at the first round that finds one still rendering: an early callback costs a
+ * read or two and returns at once (n8n holds the waiting execution for the whole call), the last
+ * one reads the rest quickly. Nothing here polls: the next callback is the next look.
  */
 export async function readFinalStates(
 	client: ApixoClient,
@@ -54,10 +55,10 @@ export async function readFinalStates(
 		.map((task) => task.taskId)
 		.filter((taskId) => !finished.has(taskId))
 		.sort((a, b) => Number(b === callerTaskId) - Number(a === callerTaskId));
-	for (let start = 0; start < unknown.length; start += READS_PER_ROUND) {
+	for (let start = 0, size = 1; start < unknown.length; start += size, size = Math.min(size * 2, MAX_READS_PER_ROUND)) {
 		if (Date.now() >= readUntil) return { kind: 'unreadable', reason: 'no time left to read the other tasks' };
-		const round = unknown.slice(start, start + READS_PER_ROUND);
-		const readings = await mapWithConcurrency(round, READS_PER_ROUND, async (taskId) => ({
+		const round = unknown.slice(start, start + size);
+		const readings = await mapWithConcurrency(round, size, async (taskId) => ({
 			taskId,
 			reading: await readStatus(client, taskId),
 		}));
