@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiInput } from '../api/schemas';
 import { mapWithConcurrency } from '../concurrency';
+import { TimeSlices } from '../timeSlices';
 import type { ItemCheck } from '../validate/validateItems';
 import type { CostEstimate } from './price';
 import { MOTION_CONTROL_MAX_SECONDS, estimateCost } from './price';
@@ -23,7 +24,9 @@ export async function planCosts(
 	checks: Array<ItemCheck<ApiInput>>,
 	settings: { maxConcurrency: number; requestTimeoutMs: number },
 ): Promise<Array<ItemCheck<PricedInput>>> {
+	const slices = new TimeSlices();
 	return await mapWithConcurrency(checks, settings.maxConcurrency, async (check) => {
+		await slices.yieldIfDue();
 		if (!check.ok) return check;
 		const { itemIndex, value: input } = check;
 		const referenceSeconds =

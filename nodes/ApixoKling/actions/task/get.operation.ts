@@ -26,7 +26,7 @@ const READ_ATTEMPTS = 4;
 /** One status read per item: the task's state, its videos when done, its fail code when failed. */
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = readRunSettings(ctx);
-	const checks = readTaskIds(ctx);
+	const checks = await readTaskIds(ctx);
 	const client = await ApixoClient.connect(ctx, settings);
 	const results = await Promise.all(
 		checks.flatMap((check) =>

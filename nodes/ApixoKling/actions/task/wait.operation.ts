@@ -18,7 +18,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
  */
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = readRunSettings(ctx);
-	const checks = readTaskIds(ctx);
+	const checks = await readTaskIds(ctx);
 	const client = await ApixoClient.connect(ctx, settings);
 	const startedAt = Date.now();
 	const valid = checks.flatMap((check) => (check.ok ? [check] : []));

@@ -24,7 +24,7 @@ export async function generateVideos(
 	operation: VideoOperation,
 ): Promise<INodeExecutionData[][]> {
 	const settings = readRunSettings(ctx);
-	const valid = validateItems(ctx, ctx.getInputData().length, operation.rules);
+	const valid = await validateItems(ctx, ctx.getInputData().length, operation.rules);
 	throwFirstInvalid(ctx, valid);
 	const checks = await planCosts(ctx, valid, settings);
 	throwFirstInvalid(ctx, checks);
@@ -61,7 +61,8 @@ async function waitAndCollect(
 	const finished = await Promise.all(
 		accepted.map(async (task) => {
 			const origin = { itemIndex: task.itemIndex, mode: task.input.mode, cost: task.cost };
-			return await collectWhenFinished(ctx, client, { ...task, origin }, settings);
+			const videoSeconds = task.cost.billedSeconds;
+			return await collectWhenFinished(ctx, client, { ...task, origin, videoSeconds }, settings);
 		}),
 	);
 	const refused = submitted.flatMap((result): ItemResult[] =>
