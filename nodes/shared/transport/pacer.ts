@@ -2,6 +2,9 @@ import { sleep } from 'n8n-workflow';
 
 import { AdaptiveRate, DOCUMENTED_LIMIT_PER_SECOND } from './adaptiveRate';
 
+/** Requests started per event-loop turn: each costs n8n's HTTP stack most of a millisecond. */
+const TURNS_PER_TICK = 10;
+
 export interface PacingSettings {
 	/**
 	 * The highest rate the pacer may reach. Unset: APIXO's documented limit. 0: no pacing at
@@ -46,14 +49,9 @@ export class RequestPacer {
 
 	/** Resolves with the send time when this caller may send. */
 	async takeTurn(): Promise<number> {
-		if (!this.rate) {
-			const wait = this.pausedUntil - Date.now();
-			if (wait > 0) await sleep(wait, this.cancelSignal);
-			return Date.now();
-		}
 		await new Promise<void>((resolve) => {
 			this.waiting.push(resolve);
-			if (!this.serving) void this.serve(this.rate as AdaptiveRate);
+			if (!this.serving) void this.serve();
 		});
 		return Date.now();
 	}
@@ -72,20 +70,25 @@ export class RequestPacer {
 		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
 	}
 
-	/** One loop hands out turns, so a rate change or a pause applies to everyone already waiting. */
-	private async serve(rate: AdaptiveRate): Promise<void> {
+	/**
+	 * One loop hands out turns, so a rate change or a pause applies to everyone already waiting.
+	 * It gives the event loop back every few turns even unpaced: starting a thousand requests in
+	 * one go blocks every other execution of that n8n for most of a second.
+	 */
+	private async serve(): Promise<void> {
 		this.serving = true;
+		let turnsThisTick = 0;
 		try {
 			while (this.waiting.length > 0) {
 				const now = Date.now();
-				const turnAt = Math.max(this.pausedUntil, this.lastTurnAt + rate.spacingMs);
-				if (turnAt > now) {
-					await sleep(turnAt - now, this.cancelSignal);
+				const turnAt = Math.max(this.pausedUntil, this.rate ? this.lastTurnAt + this.rate.spacingMs : 0);
+				if (turnAt > now || turnsThisTick >= TURNS_PER_TICK) {
+					await sleep(Math.max(0, turnAt - now), this.cancelSignal);
+					turnsThisTick = 0;
 					continue;
 				}
-				if (this.waiting.length > 1) rate.demandExceeded(now);
-				// A late timer may catch up by one turn, else timer lag would lower the rate.
-				this.lastTurnAt = Math.max(this.lastTurnAt + rate.spacingMs, now - rate.spacingMs);
+				if (this.rate) this.pace(this.rate, now);
+				turnsThisTick++;
 				this.waiting.shift()?.();
 			}
 		} catch {
@@ -94,5 +97,12 @@ export class RequestPacer {
 		} finally {
 			this.serving = false;
 		}
+	}
+
+	private pace(rate: AdaptiveRate, now: number): void {
+		if (this.waiting.length > 1) rate.demandExceeded(now);
+		// A late timer may catch up a little, else timer lag would lower the rate; not a whole
+		// turn, or two requests go out together and a strict limiter counts one too many.
+		this.lastTurnAt = Math.max(this.lastTurnAt + rate.spacingMs, now - rate.spacingMs / 4);
 	}
 }
