@@ -5,7 +5,7 @@
  *
  *   npm run bench                      the full run (about 5 minutes), writes bench/results.md
  *   npm run bench -- --quick           smaller sizes, prints only (about 2 minutes)
- *   npm run bench -- --only=batch,faults   some scenarios (batch, rateLimit, faults, overhead, download)
+ *   npm run bench -- --only=batch,faults   some scenarios (batch, rateLimit, faults, overhead, download, firstPoll)
  *   npm run bench -- --profile=DIR     also writes a .cpuprofile of every measured workflow run
  *   npm run bench -- --strict          exits with code 1 when a target fails (default: report only)
  */
@@ -25,6 +25,7 @@ import { failures, markdownTable, setupNotes } from './report';
 import { batchScenario } from './scenarios/batch';
 import { downloadScenario } from './scenarios/download';
 import { faultScenario } from './scenarios/faults';
+import { firstPollScenario } from './scenarios/firstPoll';
 import { overheadScenario } from './scenarios/overhead';
 import { rateLimitScenario } from './scenarios/rateLimit';
 
@@ -36,8 +37,8 @@ const wanted = (name: string) => !only || only.includes(name);
 const writesResults = !quick && !only && !args.some((arg) => arg.startsWith('--profile'));
 
 const SIZES = quick
-	? { batch: [1, 10, 50], rateLimit: 60, faults: 40, overhead: 300, downloadMb: 64 }
-	: { batch: [1, 10, 50, 200], rateLimit: 200, faults: 100, overhead: 1000, downloadMb: 256 };
+	? { batch: [1, 10, 50], faults: 40, overhead: 300, downloadMb: 64 }
+	: { batch: [1, 10, 50, 200], faults: 100, overhead: 1000, downloadMb: 256 };
 
 async function main() {
 	const started = performance.now();
@@ -67,13 +68,14 @@ async function main() {
 		// Memory scenarios first, before the other scenarios leave garbage and heap behind.
 		await scenario('download', `5. Download: one ${SIZES.downloadMb} MB video`, async () => await downloadScenario(fake, SIZES.downloadMb));
 		await scenario('overhead', `4. Overhead: ${SIZES.overhead} instant tasks`, async () => await overheadScenario(fake, SIZES.overhead));
-		let unlimitedWallMs: number | undefined;
+		const unlimitedWallMs = new Map<number, number>();
 		await scenario('batch', `1. Batch: ${SIZES.batch.join(', ')} items`, async () => {
 			const batch = await batchScenario(fake, SIZES.batch);
-			unlimitedWallMs = batch.figures.find((figure) => figure.items === SIZES.rateLimit)?.wallMs;
+			for (const figure of batch.figures) unlimitedWallMs.set(figure.items, figure.wallMs);
 			return batch.section;
 		});
-		await scenario('rateLimit', `2. Rate limit: ${SIZES.rateLimit} items`, async () => await rateLimitScenario(fake, SIZES.rateLimit, unlimitedWallMs, log));
+		await scenario('rateLimit', '2. Unknown rate limit', async () => await rateLimitScenario(fake, unlimitedWallMs, log));
+		await scenario('firstPoll', '6. First read by the latency table', async () => firstPollScenario());
 		await scenario('faults', `3. Faults: ${SIZES.faults} items per fault`, async () => await faultScenario(fake, SIZES.faults, log));
 	} finally {
 		await fake.shutdown();
@@ -81,7 +83,7 @@ async function main() {
 		if (harnessDir) rmSync(harnessDir, { recursive: true, force: true });
 	}
 
-	const ordered = ['batch', 'rateLimit', 'faults', 'overhead', 'download'].flatMap((name) => sections.get(name) ?? []);
+	const ordered = ['batch', 'rateLimit', 'faults', 'overhead', 'download', 'firstPoll'].flatMap((name) => sections.get(name) ?? []);
 	const elapsed = (performance.now() - started) / 1000;
 	const failed = failures(ordered);
 	const report = [

@@ -20,7 +20,8 @@ export const OVERHEAD_OPTIONS = {
 	maxConcurrency: 100,
 	maxRequestsPerSecond: 0,
 };
-const TARGET_CPU_MS_PER_ITEM = 2;
+const TARGET_CPU_MS_PER_ITEM = 1;
+const TARGET_STALL_MS = 50;
 /** Measured runs after the first; the median is the steady-state figure (a long-running n8n is warm). */
 const MEASURED_RUNS = 5;
 
@@ -82,6 +83,7 @@ export async function overheadScenario(fake: RemoteFake, items: number): Promise
 	const peakHeap = Math.max(...all.map((m) => m.memory.peakHeapUsed));
 	const heapGrowth = Math.max(...all.map((m) => m.memory.peakHeapUsed - m.memory.baselineHeapUsed));
 	const kernelPeak = Math.max(...all.map((m) => m.memory.kernelPeakRss ?? 0));
+	const longestStall = Math.max(...all.map((m) => m.maxLoopDelayMs));
 	const scenario = `4. Overhead, ${items} instant tasks`;
 	return {
 		title: '4. Overhead',
@@ -116,7 +118,9 @@ export async function overheadScenario(fake: RemoteFake, items: number): Promise
 			{
 				scenario,
 				metric: 'longest event-loop stall',
-				measured: `${Math.max(...all.map((m) => m.maxLoopDelayMs)).toFixed(0)} ms (other executions of the same n8n wait this long)`,
+				measured: `${longestStall.toFixed(0)} ms (other executions of the same n8n wait this long; runs: ${all.map((m) => m.maxLoopDelayMs.toFixed(0)).join(', ')} ms)`,
+				target: `< ${TARGET_STALL_MS} ms`,
+				pass: longestStall < TARGET_STALL_MS,
 			},
 		],
 	};

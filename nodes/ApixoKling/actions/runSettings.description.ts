@@ -76,8 +76,9 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 60,
-			description: 'Seconds between submitting and the first status check',
-			hint: 'APIXO recommends 60 s: a 3–5 s video takes 60–90 s, a 15 s one up to 3 minutes',
+			description:
+				'Seconds between submitting and the first status check. Leave this option out to follow APIXO’s latency table: 60 s for a 3–5 s video, 90 s for 6–10 s, 120 s for 11–15 s (motion control: by its reference video’s length).',
+			hint: 'A 3–5 s video takes 60–90 s, a 15 s one up to 3 minutes',
 			displayOptions: onlyForVideo,
 		},
 		{
@@ -105,9 +106,9 @@ export const optionsProperty: INodeProperties = {
 			name: 'maxRequestsPerSecond',
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 1 },
-			default: 10,
+			default: 166,
 			description:
-				'Pace of requests to APIXO from this node, to stay under your account’s rate limit instead of hitting 429 errors. 0 means unpaced.',
+				'Upper bound for the pace of requests to APIXO from this run. Without this option the node finds your account’s rate limit by itself: it starts at 20/s, slows down when APIXO answers 429 and speeds up again, up to APIXO’s documented 10,000 requests a minute (166/s). 0 turns pacing off (only for a proxy that paces requests itself).',
 		},
 		{
 			displayName: 'Poll Interval (Seconds)',

@@ -9,8 +9,13 @@ const secondsValue = (min: number) =>
 const toMs = (s: number) => s * 1000;
 const seconds = (fallback: number, min: number) => secondsValue(min).default(fallback).transform(toMs);
 
+/** A number option the user may leave out; n8n gives an emptied number field as null. */
+const unsetOr = <T extends z.ZodTypeAny>(schema: T) =>
+	z.preprocess((value) => (value === null || value === '' ? undefined : value), schema.optional());
+
 const optionsSchema = z.object({
-	firstPollDelay: seconds(60, 0),
+	/** Unset: each item's first read follows APIXO's latency table for its length. */
+	firstPollDelay: unsetOr(secondsValue(0)).transform((s) => (s === undefined ? undefined : toMs(s))),
 	pollInterval: seconds(10, 0.01),
 	timeout: secondsValue(0.01).transform(toMs).optional(),
 	requestTimeout: seconds(30, 0.1),
@@ -18,7 +23,8 @@ const optionsSchema = z.object({
 	binaryPropertyName: z.string().trim().min(1, 'must name a binary field, e.g. data').default('data'),
 	maxConcurrency: z.number().int().min(1).max(100).default(10),
 	maxCostUsd: z.number().min(0).default(0),
-	maxRequestsPerSecond: z.number().min(0).default(10),
+	/** Unset: adaptive up to APIXO's documented limit; 0 (saved workflows from before): unpaced. */
+	maxRequestsPerSecond: unsetOr(z.number().min(0)),
 	allowPrivateCallbackUrl: z.boolean().default(false),
 });
 
@@ -36,7 +42,8 @@ export interface RunSettings {
 	waitMode: WaitMode;
 	/** Where APIXO posts the result, in Callback wait mode. */
 	callbackUrl?: string;
-	firstPollDelayMs: number;
+	/** Unset: by APIXO's latency table for each task's length. */
+	firstPollDelayMs?: number;
 	pollIntervalMs: number;
 	timeoutMs: number;
 	/** Resume mode: how long the execution waits for callbacks. */
@@ -46,7 +53,8 @@ export interface RunSettings {
 	binaryPropertyName: string;
 	maxConcurrency: number;
 	maxCostUsd: number;
-	maxRequestsPerSecond: number;
+	/** Unset: adaptive pacing up to APIXO's documented limit; 0: unpaced. */
+	maxRequestsPerSecond?: number;
 	/** URLs APIXO must reach (callback, resume, media; and the probe) may be private: “Allow Private URLs”. */
 	allowPrivateUrls: boolean;
 	/** Retries back off from the poll interval, so scaled-down tests retry quickly too. */

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiInput } from '../api/schemas';
 import { mapWithConcurrency } from '../concurrency';
+import { TimeSlices } from '../timeSlices';
 import type { ItemCheck } from '../validate/validateItems';
 import type { CostEstimate } from './price';
 import { MOTION_CONTROL_MAX_SECONDS, estimateCost } from './price';
@@ -25,7 +26,9 @@ export async function planCosts(
 	settings: { maxConcurrency: number; requestTimeoutMs: number; allowPrivateUrls: boolean },
 	measuredVideoSeconds: ReadonlyMap<number, number> = new Map(),
 ): Promise<Array<ItemCheck<PricedInput>>> {
+	const slices = new TimeSlices();
 	return await mapWithConcurrency(checks, settings.maxConcurrency, async (check) => {
+		await slices.yieldIfDue();
 		if (!check.ok) return check;
 		const { itemIndex, value: input } = check;
 		const measured = measuredVideoSeconds.get(itemIndex);

@@ -40,10 +40,11 @@ export async function validateWithMedia<Output>(
 		const signed = media[itemIndex];
 		return signed instanceof NodeOperationError ? {} : signed.urls;
 	};
-	const checks = validateItems(ctx, itemCount, {
+	const validated = await validateItems(ctx, itemCount, {
 		...rules,
 		readParameters: (context, itemIndex) => ({ ...rules.readParameters(context, itemIndex), ...urlsOf(itemIndex) }),
-	}).map((check): ItemCheck<Output> => {
+	});
+	const checks = validated.map((check): ItemCheck<Output> => {
 		const signed = media[check.itemIndex];
 		return signed instanceof NodeOperationError ? { itemIndex: check.itemIndex, ok: false, error: signed } : check;
 	});

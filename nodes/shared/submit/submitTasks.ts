@@ -29,6 +29,8 @@ export type SubmitResult = TaskToSubmit &
 export interface SubmitSettings {
 	maxConcurrency: number;
 	retryBaseMs: number;
+	/** The run's Timeout: a Retry-After longer than this refuses the item rather than wait for it. */
+	timeoutMs: number;
 	/** Present when APIXO should POST the result to a URL instead of being polled. */
 	callbackUrl?: string;
 	/** Told of each paid task as soon as APIXO takes it, before the rest of the batch. */
@@ -78,11 +80,19 @@ async function submitOne(
 			return { ok: false, problem: verdict.problem };
 		}
 		const retryAfter = outcome.kind === 'answered' ? outcome.retryAfterMs : undefined;
-		if (outcome.kind === 'answered' && outcome.status === 429 && retryAfter !== undefined) {
-			client.backOff(retryAfter);
+		if (retryAfter !== undefined && retryAfter > settings.timeoutMs) {
+			return { ok: false, problem: waitedTooLong(verdict.problem, retryAfter) };
 		}
 		await sleepUnlessCancelled(backoffMs(attempt, settings.retryBaseMs, retryAfter), client.cancelSignal);
 	}
+}
+
+/** APIXO refused the task and asked to come back later than this run is willing to wait. */
+function waitedTooLong(problem: TaskProblem, retryAfterMs: number): TaskProblem {
+	return {
+		...problem,
+		description: `APIXO asked to wait ${Math.ceil(retryAfterMs / 1000)} s before sending it again (Retry-After), longer than the Timeout option. The task was not taken, so nothing was charged: run this item again later. ${problem.description}`,
+	};
 }
 
 type SubmitVerdict =

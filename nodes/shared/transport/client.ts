@@ -24,9 +24,15 @@ export type CallOutcome =
 	| { kind: 'network'; code: string; reachedApixo: boolean };
 
 export interface ClientSettings {
-	maxRequestsPerSecond: number;
+	/** Unset: adaptive up to APIXO's documented limit; 0: unpaced (see PacingSettings). */
+	maxRequestsPerSecond?: number;
 	requestTimeoutMs: number;
+	/** The run's Timeout: no Retry-After holds every request back longer. */
+	timeoutMs?: number;
 }
+
+/** Without a Timeout (one status read, the balance), a Retry-After holds requests back this long at most. */
+const LONGEST_PAUSE_WITHOUT_TIMEOUT_MS = 60_000;
 
 /** An action node's run, or the webhook call that resumes it. */
 export type ClientContext = IExecuteFunctions | IWebhookFunctions;
@@ -55,7 +61,13 @@ export class ApixoClient {
 		private readonly baseUrl: string,
 		private readonly settings: ClientSettings,
 	) {
-		this.pacer = new RequestPacer(settings.maxRequestsPerSecond, this.cancelSignal);
+		this.pacer = new RequestPacer(
+			{
+				maxRequestsPerSecond: settings.maxRequestsPerSecond,
+				longestPauseMs: settings.timeoutMs ?? LONGEST_PAUSE_WITHOUT_TIMEOUT_MS,
+			},
+			this.cancelSignal,
+		);
 	}
 
 	static async connect(ctx: ClientContext, settings: ClientSettings): Promise<ApixoClient> {
@@ -68,13 +80,13 @@ export class ApixoClient {
 		return 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal() : undefined;
 	}
 
-	/** Holds back every later request of this execution, as APIXO asked with Retry-After. */
-	backOff(ms: number): void {
-		this.pacer.pauseFor(ms);
+	/** Until when APIXO's Retry-After holds back every request of this execution. */
+	get heldUntil(): number {
+		return this.pacer.heldUntil;
 	}
 
 	async send(call: ApixoCall): Promise<CallOutcome> {
-		await this.pacer.takeTurn();
+		const sentAt = await this.pacer.takeTurn();
 		throwIfCancelled(this.cancelSignal);
 		const request: IHttpRequestOptions = {
 			method: call.method,
@@ -101,12 +113,21 @@ export class ApixoClient {
 		const body = parseBody(response.body);
 		const status = response.statusCode;
 		if (body === undefined && status >= 200 && status < 300) return { kind: 'malformed', status };
-		return { kind: 'answered', status, body, retryAfterMs: retryAfterMs(response.headers) };
+		const retryAfter = retryAfterMs(response.headers);
+		// The one place the pacer learns of rate limits, whichever way APIXO says it.
+		if (isRateLimited(status, body)) this.pacer.rateLimited(sentAt, retryAfter);
+		else this.pacer.answered(sentAt);
+		return { kind: 'answered', status, body, retryAfterMs: retryAfter };
 	}
 }
 
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
 	if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+/** APIXO says "slow down" as HTTP 429 or as an HTTP 200 whose body's `code` is 429. */
+export function isRateLimited(status: number, body: unknown): boolean {
+	return status === 429 || (typeof body === 'object' && body !== null && (body as { code?: unknown }).code === 429);
 }
 
 function parseBody(body: unknown): unknown {

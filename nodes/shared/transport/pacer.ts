@@ -1,33 +1,108 @@
 import { sleepUnlessCancelled } from '../sleepUnlessCancelled';
 
+import { AdaptiveRate, DOCUMENTED_LIMIT_PER_SECOND } from './adaptiveRate';
+
+/** Requests started per event-loop turn: each costs n8n's HTTP stack most of a millisecond. */
+const TURNS_PER_TICK = 10;
+
+export interface PacingSettings {
+	/**
+	 * The highest rate the pacer may reach. Unset: APIXO's documented limit. 0: no pacing at
+	 * all (saved workflows from before adaptive pacing use it; Retry-After still holds requests back).
+	 */
+	maxRequestsPerSecond?: number;
+	/** No Retry-After holds every request back longer than this (the run's Timeout). */
+	longestPauseMs: number;
+}
+
 /**
- * Spaces requests so that one execution stays under APIXO's rate limit instead of leaning
- * on 429s, and holds every request back while APIXO has asked us to wait (Retry-After).
+ * Spaces one execution's requests at the rate APIXO lets through (see AdaptiveRate), serving
+ * callers in arrival order, and holds every request back while APIXO has asked us to wait.
  */
 export class RequestPacer {
-	private nextSlotAt = 0;
+	private readonly rate: AdaptiveRate | undefined;
+
+	private readonly waiting: Array<() => void> = [];
+
+	private serving = false;
+
+	private lastTurnAt = -Infinity;
 
 	private pausedUntil = 0;
 
-	private readonly spacingMs: number;
-
 	constructor(
-		maxRequestsPerSecond: number,
+		private readonly settings: PacingSettings,
 		private readonly cancelSignal?: AbortSignal,
 	) {
-		// A little slack per request: spacing exactly at the limit meets it, and any jitter is a 429.
-		this.spacingMs = maxRequestsPerSecond > 0 ? (1000 + 25) / maxRequestsPerSecond : 0;
+		const ceiling = settings.maxRequestsPerSecond ?? DOCUMENTED_LIMIT_PER_SECOND;
+		this.rate = ceiling > 0 ? new AdaptiveRate(ceiling, Date.now()) : undefined;
 	}
 
-	/** Resolves when this caller may send; callers are served in arrival order. */
-	async takeTurn(): Promise<void> {
+	get requestsPerSecond(): number {
+		return this.rate?.requestsPerSecond ?? Infinity;
+	}
+
+	/** Until when every request is held back because APIXO asked us to wait. */
+	get heldUntil(): number {
+		return this.pausedUntil;
+	}
+
+	/** Resolves with the send time when this caller may send. */
+	async takeTurn(): Promise<number> {
+		await new Promise<void>((resolve) => {
+			this.waiting.push(resolve);
+			if (!this.serving) void this.serve();
+		});
+		return Date.now();
+	}
+
+	/** APIXO answered a request sent at `sentAt` without a rate limit. */
+	answered(sentAt: number): void {
+		this.rate?.answered(sentAt, Date.now());
+	}
+
+	/** APIXO answered 429 (in the HTTP status or the body's code) to a request sent at `sentAt`. */
+	rateLimited(sentAt: number, retryAfterMs: number | undefined): void {
 		const now = Date.now();
-		const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
-		this.nextSlotAt = slot + this.spacingMs;
-		if (slot > now) await sleepUnlessCancelled(slot - now, this.cancelSignal);
+		this.rate?.rateLimited(sentAt, now);
+		if (retryAfterMs === undefined) return;
+		const pause = Math.min(retryAfterMs, this.settings.longestPauseMs);
+		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
 	}
 
-	pauseFor(ms: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+	/**
+	 * One loop hands out turns, so a rate change or a pause applies to everyone already waiting.
+	 * It gives the event loop back every few turns even unpaced: starting a thousand requests in
+	 * one go blocks every other execution of that n8n for most of a second.
+	 */
+	private async serve(): Promise<void> {
+		this.serving = true;
+		let turnsThisTick = 0;
+		try {
+			while (this.waiting.length > 0) {
+				const now = Date.now();
+				const turnAt = Math.max(this.pausedUntil, this.rate ? this.lastTurnAt + this.rate.spacingMs : 0);
+				if (turnAt > now || turnsThisTick >= TURNS_PER_TICK) {
+					await sleepUnlessCancelled(Math.max(0, turnAt - now), this.cancelSignal);
+					turnsThisTick = 0;
+					continue;
+				}
+				if (this.rate) this.pace(this.rate, now);
+				turnsThisTick++;
+				this.waiting.shift()?.();
+			}
+		} catch {
+			// Cancelled: let every waiter go, so each sees the cancellation itself.
+			this.waiting.splice(0).forEach((release) => release());
+		} finally {
+			this.serving = false;
+		}
+	}
+
+	private pace(rate: AdaptiveRate, now: number): void {
+		if (this.waiting.length > 1) rate.demandExceeded(now);
+		// A late timer may catch up a little, else timer lag would lower the rate; not a whole
+		// turn, or two requests go out together and a strict limiter counts one too many.
+		this.lastTurnAt = Math.max(this.lastTurnAt + rate.spacingMs, now - rate.spacingMs / 4);
 	}
 }

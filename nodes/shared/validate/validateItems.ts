@@ -2,6 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { TimeSlices } from '../timeSlices';
+
 /** What an operation gives the validator: how to read an item's parameters, and their rules. */
 export interface ItemRules<Output> {
 	readParameters(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown>;
@@ -18,13 +20,15 @@ export type ItemCheck<Output> =
  * Checks every item before anything is paid for. Each failure is a NodeOperationError that
  * names the item, the field, the allowed values and the fix.
  */
-export function validateItems<Output>(
+export async function validateItems<Output>(
 	ctx: IExecuteFunctions,
 	itemCount: number,
 	rules: ItemRules<Output>,
-): Array<ItemCheck<Output>> {
+): Promise<Array<ItemCheck<Output>>> {
 	const checks: Array<ItemCheck<Output>> = [];
+	const slices = new TimeSlices();
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		await slices.yieldIfDue();
 		const parsed = rules.schema.safeParse(rules.readParameters(ctx, itemIndex));
 		if (parsed.success) {
 			checks.push({ itemIndex, ok: true, value: parsed.data });

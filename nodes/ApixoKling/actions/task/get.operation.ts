@@ -30,7 +30,7 @@ const READ_ATTEMPTS = 4;
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const toolCall = isToolCall(ctx);
 	const settings = toolCall ? toolSettings(ctx, readRunSettings(ctx)) : readRunSettings(ctx);
-	const checks = readTaskIds(ctx);
+	const checks = await readTaskIds(ctx);
 	const client = await ApixoClient.connect(ctx, settings);
 	const results = await Promise.all(
 		checks.flatMap((check) =>

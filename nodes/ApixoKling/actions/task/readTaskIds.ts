@@ -20,8 +20,8 @@ const taskIdRules = {
 };
 
 /** Every item's task ID, checked before any request. */
-export function readTaskIds(ctx: IExecuteFunctions): Array<ItemCheck<string>> {
-	const checks = validateItems(ctx, ctx.getInputData().length, taskIdRules);
+export async function readTaskIds(ctx: IExecuteFunctions): Promise<Array<ItemCheck<string>>> {
+	const checks = await validateItems(ctx, ctx.getInputData().length, taskIdRules);
 	throwFirstInvalid(ctx, checks);
 	return checks;
 }

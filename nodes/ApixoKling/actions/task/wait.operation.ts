@@ -20,7 +20,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const toolCall = isToolCall(ctx);
 	const settings = toolCall ? toolSettings(ctx, readRunSettings(ctx)) : readRunSettings(ctx);
-	const checks = readTaskIds(ctx);
+	const checks = await readTaskIds(ctx);
 	const client = await ApixoClient.connect(ctx, settings);
 	const startedAt = Date.now();
 	const valid = checks.flatMap((check) => (check.ok ? [check] : []));

@@ -60,7 +60,8 @@ async function waitAndCollect(
 		accepted.map(async (task) => {
 			const origin = { itemIndex: task.itemIndex, mode: task.input.mode, cost: task.cost };
 			const firstPollDelayMs = task.reused ? 0 : settings.firstPollDelayMs;
-			const result = await collectWhenFinished(ctx, client, { ...task, origin }, { ...settings, firstPollDelayMs });
+			const videoSeconds = task.cost.billedSeconds;
+			const result = await collectWhenFinished(ctx, client, { ...task, origin, videoSeconds }, { ...settings, firstPollDelayMs });
 			if (!result.ok && result.problem.state === 'failed') paid.taskFailed(task.taskId);
 			return result;
 		}),

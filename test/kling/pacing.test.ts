@@ -1,0 +1,99 @@
+import type { FakeApixo } from '../fake-apixo';
+import { FAST_OPTIONS, klingOutput, runKling, startFake, textToVideo } from '../support/kling';
+
+let fake: FakeApixo;
+afterEach(async () => await fake.close());
+
+/** The node's default pacing: Max Requests per Second left out. */
+const adaptive = { maxRequestsPerSecond: undefined };
+const items = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `video ${i}` }));
+const promptFromItem = { prompt: '={{ $json.prompt }}' };
+
+describe('adaptive pacing with default options', () => {
+	it('finds an account limit of 5 requests/s by itself: every item succeeds, few 429s', async () => {
+		fake = await startFake({ rateLimitPerSecond: 5 });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ ...promptFromItem, options: { ...adaptive, download: false } }),
+			items: items(20),
+			continueOnFail: true,
+		});
+		expect(result.status).toBe('success');
+		const output = klingOutput(result);
+		expect(output.filter((item) => item.json.state === 'success')).toHaveLength(20);
+		expect(fake.stats.acceptedSubmits).toBe(20);
+		const requests = fake.stats.submits + fake.stats.statusReads;
+		// A fixed 10/s (the old default) against this limit has every other request refused.
+		expect(fake.stats.rateLimited).toBeLessThanOrEqual(Math.ceil(0.05 * requests));
+	});
+});
+
+describe('Retry-After never waits past the item’s deadline', () => {
+	const twoSecondTimeout = { ...FAST_OPTIONS, timeout: 2, download: false };
+
+	it('ends a status read asked to come back in an hour as a timeout with its task ID', async () => {
+		fake = await startFake();
+		fake.inject({ on: 'status', kind: 'http', status: 429, retryAfterSeconds: 3600 });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ options: twoSecondTimeout }),
+			continueOnFail: true,
+			abortAfterMs: 20_000,
+		});
+		expect(result.status).toBe('success');
+		const [item] = klingOutput(result);
+		expect(item.json.error).toMatch(/was not finished after 2 s/);
+		expect(item.json.taskId).toBe([...fake.tasks.keys()][0]);
+		expect(String(item.json.description)).toMatch(/Retry-After/);
+		expect(fake.stats.statusReads).toBe(1);
+	});
+
+	it('refuses a submit asked to come back in an hour: not taken, nothing charged, not waited for', async () => {
+		fake = await startFake();
+		fake.inject({ on: 'submit', kind: 'http', status: 429, retryAfterSeconds: 3600 });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ options: twoSecondTimeout }),
+			continueOnFail: true,
+			abortAfterMs: 20_000,
+		});
+		expect(result.status).toBe('success');
+		const [item] = klingOutput(result);
+		expect(item.json.error).toMatch(/refused/);
+		expect(String(item.json.description)).toMatch(/3600 s .*nothing was charged/);
+		expect(fake.stats.submits).toBe(1);
+		expect(fake.stats.acceptedSubmits).toBe(0);
+	});
+
+	it('holds the other items of the run no longer than the Timeout either', async () => {
+		fake = await startFake();
+		fake.inject({ on: 'status', kind: 'http', status: 429, retryAfterSeconds: 3600 });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ ...promptFromItem, options: twoSecondTimeout }),
+			items: items(3),
+			continueOnFail: true,
+			abortAfterMs: 20_000,
+		});
+		expect(result.status).toBe('success');
+		const output = klingOutput(result);
+		expect(output).toHaveLength(3);
+		for (const item of output) expect(item.json.taskId).toEqual(expect.any(String));
+	});
+});
+
+describe('First Poll Delay left out: the first read follows APIXO’s latency table', () => {
+	it('reads a 3 s and a 12 s video no earlier than the table says (here: only at the 1.5 s deadline)', async () => {
+		fake = await startFake();
+		const result = await runKling(fake, {
+			parameters: textToVideo({
+				prompt: '={{ $json.prompt }}',
+				duration: '={{ $json.duration }}',
+				options: { firstPollDelay: undefined, timeout: 1.5, download: false },
+			}),
+			items: [
+				{ prompt: 'short', duration: 3 },
+				{ prompt: 'long', duration: 12 },
+			],
+		});
+		expect(result.status).toBe('success');
+		expect(klingOutput(result).map((item) => item.json.state)).toEqual(['success', 'success']);
+		expect([...fake.stats.statusReadsByTask.values()]).toEqual([1, 1]);
+	});
+});

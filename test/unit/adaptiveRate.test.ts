@@ -1,0 +1,82 @@
+import { AdaptiveRate, DOCUMENTED_LIMIT_PER_SECOND, START_PER_SECOND } from '../../nodes/shared/transport/adaptiveRate';
+
+/** Drives the rate with a hand-held clock: send at the current rate for `ms`, all answered. */
+function sendFor(rate: AdaptiveRate, clock: { now: number }, ms: number, queueing = true): void {
+	const end = clock.now + ms;
+	while (clock.now < end) {
+		if (queueing) rate.demandExceeded(clock.now);
+		rate.answered(clock.now, clock.now);
+		clock.now += rate.spacingMs;
+	}
+}
+
+describe('adaptive pacing (AIMD)', () => {
+	it('starts at 20/s, below any ceiling the user set', () => {
+		expect(new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0).requestsPerSecond).toBe(START_PER_SECOND);
+		expect(new AdaptiveRate(5, 0).requestsPerSecond).toBe(5);
+	});
+
+	it('doubles while requests queue and none is refused, up to the ceiling, within a second', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
+		sendFor(rate, clock, 300);
+		expect(rate.requestsPerSecond).toBe(40);
+		sendFor(rate, clock, 800);
+		expect(rate.requestsPerSecond).toBeCloseTo(DOCUMENTED_LIMIT_PER_SECOND);
+	});
+
+	it('does not speed up while nothing queues', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
+		sendFor(rate, clock, 5000, false);
+		expect(rate.requestsPerSecond).toBe(START_PER_SECOND);
+	});
+
+	it('on the first 429, drops to what APIXO was letting through in the last second', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
+		// An account limit of 5/s: five requests answered, the sixth refused.
+		for (let i = 0; i < 5; i++) {
+			rate.answered(clock.now, clock.now);
+			clock.now += 50;
+		}
+		expect(rate.rateLimited(clock.now, clock.now + 5)).toBe(true);
+		expect(rate.requestsPerSecond).toBeCloseTo(4.75);
+	});
+
+	it('cuts multiplicatively once per 429 episode: answers to requests sent before the cut do not cut again', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
+		sendFor(rate, clock, 1000);
+		rate.rateLimited(clock.now, clock.now + 1);
+		const afterFirstCut = rate.requestsPerSecond;
+		expect(rate.rateLimited(clock.now - 1, clock.now + 2)).toBe(false);
+		expect(rate.requestsPerSecond).toBe(afterFirstCut);
+		clock.now += 10;
+		expect(rate.rateLimited(clock.now, clock.now + 1)).toBe(true);
+		expect(rate.requestsPerSecond).toBeCloseTo(afterFirstCut * 0.85);
+	});
+
+	it('probes back up by small fixed steps, only after a quiet spell', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
+		sendFor(rate, clock, 1000);
+		rate.rateLimited(clock.now, clock.now);
+		const cut = rate.requestsPerSecond;
+		sendFor(rate, clock, 4900);
+		expect(rate.requestsPerSecond).toBe(cut);
+		sendFor(rate, clock, 200);
+		const step = rate.requestsPerSecond - cut;
+		expect(step).toBeGreaterThan(0);
+		expect(step).toBeLessThanOrEqual(cut * 0.05 + 1e-9);
+		sendFor(rate, clock, 5000);
+		expect(rate.requestsPerSecond - cut).toBeCloseTo(2 * step);
+	});
+
+	it('never goes below half a request per second', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
+		for (let i = 0; i < 100; i++) rate.rateLimited(clock.now + i, clock.now + i);
+		expect(rate.requestsPerSecond).toBe(0.5);
+	});
+});
