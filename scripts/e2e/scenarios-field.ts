@@ -84,11 +84,11 @@ function assertPairedVideos(items: VideoItem[], window: FakeWindow, rows: number
 
 /**
  * (e) 150 rows in Resume mode: 150 paired videos, and a callback URL that stays short. Real
- * renders spread over minutes; here they end 100 ms apart, so n8n on SQLite is not asked to
+ * renders spread over minutes; here they end 400 ms apart (60 s for the batch), so n8n on SQLite is not asked to
  * load the waiting execution 150 times in the same second.
  */
 export async function largeResumeBatch(ctx: ScenarioContext, fig: Figures): Promise<void> {
-	const rows = Array.from({ length: 150 }, (_, index) => ({ prompt: `row ${index} ${renderMark(3000 + index * 100)}` }));
+	const rows = Array.from({ length: 150 }, (_, index) => ({ prompt: `row ${index} ${renderMark(3000 + index * 400)}` }));
 	const window = new FakeWindow(ctx.fake);
 	const started = Date.now();
 	const executionId = await startResume(ctx, 'e2e: 150-row resume batch', rows);

@@ -34,11 +34,40 @@ describe('Wait Mode "Callback" sends the user’s URL and returns at once', () =
 	});
 
 	it('accepts a loopback http URL when Allow Private Callback URL is on (tests, tunnels)', async () => {
-		const callbackUrl = 'http://127.0.0.1:5678/webhook/x';
+		const callbackUrl = 'http://127.0.0.1:5678/webhook/x/apixo?token=secret';
 		const result = await runKling(fake, {
 			parameters: textToVideo({ waitMode: 'callback', callbackUrl, options: { allowPrivateCallbackUrl: true } }),
 		});
 		expect(result.status).toBe('success');
 		expect(fake.stats.lastSubmitBodies[0]).toMatchObject({ callback_url: callbackUrl });
+	});
+
+	it('reads the Callback URL per item, so each row carries its own query', async () => {
+		const result = await runKling(fake, {
+			parameters: textToVideo({ waitMode: 'callback', callbackUrl: '=https://n8n.example.com/webhook/abc/apixo?token=secret&row={{ $json.row }}' }),
+			items: [{ row: 7 }, { row: 8 }],
+		});
+		expect(result.status).toBe('success');
+		expect(fake.stats.lastSubmitBodies.map((body) => new URL(String(body.callback_url)).searchParams.get('row')).sort()).toEqual(['7', '8']);
+	});
+
+	it('refuses a Callback URL without the trigger’s token before paying: every callback would get 403', async () => {
+		const result = await runKling(fake, {
+			parameters: textToVideo({ waitMode: 'callback', callbackUrl: 'https://n8n.example.com/webhook/abc/apixo' }),
+		});
+		expect(result.status).toBe('error');
+		expect(errorText(result)).toMatch(/has no \?token=/);
+		expect(fake.stats.submits).toBe(0);
+	});
+
+	it('refuses the trigger’s Test URL for a batch (it takes one call), and takes it for one item', async () => {
+		const callbackUrl = 'https://n8n.example.com/webhook-test/abc/apixo?token=secret';
+		const batch = await runKling(fake, { parameters: textToVideo({ waitMode: 'callback', callbackUrl }), items: [{}, {}] });
+		expect(batch.status).toBe('error');
+		expect(errorText(batch)).toMatch(/Test URL, which takes a single call/);
+		expect(fake.stats.submits).toBe(0);
+		const single = await runKling(fake, { parameters: textToVideo({ waitMode: 'callback', callbackUrl }) });
+		expect(single.status).toBe('success');
+		expect(fake.stats.submits).toBe(1);
 	});
 });

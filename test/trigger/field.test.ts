@@ -96,7 +96,7 @@ describe('APIXO Trigger, as users set it up', () => {
 	it('with Confirm With APIXO, takes the video from APIXO’s answer, never from the caller', async () => {
 		fake = await startFake({ taskDurationMs: 30 });
 		const token = 'a-long-random-secret-token-123456';
-		const taskId = await submitTo('https://example.com/unused');
+		const taskId = await submitTo('https://example.com/unused?token=unused');
 		await new Promise((resolve) => setTimeout(resolve, 80));
 		const trigger = activateTrigger({ secretToken: token, confirmWithApixo: true, options: { download: false } });
 		const forged = { code: 200, message: 'success', data: { taskId, state: 'success', resultJson: JSON.stringify({ resultUrls: ['https://attacker.example/x.mp4'] }) } };
@@ -109,7 +109,7 @@ describe('APIXO Trigger, as users set it up', () => {
 	it('with Confirm With APIXO, refuses a "success" for a task APIXO says still renders, and answers 503 when it cannot read', async () => {
 		fake = await startFake({ taskDurationMs: 60_000 });
 		const token = 'a-long-random-secret-token-123456';
-		const taskId = await submitTo('https://example.com/unused');
+		const taskId = await submitTo('https://example.com/unused?token=unused');
 		const trigger = activateTrigger({ secretToken: token, confirmWithApixo: true });
 		const claim = { code: 200, message: 'success', data: { taskId, state: 'success', resultJson: '{"resultUrls":["https://attacker.example/x.mp4"]}' } };
 		expect((await post(`${trigger.url}?token=${token}`, claim)).status).toBe(409);

@@ -129,7 +129,7 @@ describe('APIXO Trigger', () => {
 
 	it('accepts the bare data object as well as the status envelope', async () => {
 		fake = await startFake({ taskDurationMs: 10 });
-		const [taskId] = [await submitTo('https://example.com/unused')];
+		const [taskId] = [await submitTo('https://example.com/unused?token=unused')];
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		const videoUrl = fake.tasks.get(taskId)!.resultUrls[0];
 		const trigger = activateTrigger();

@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { callbackUrlSchema } from '../../shared/validate/callbackUrl';
 
 const secondsValue = (min: number) =>
 	z.number({ invalid_type_error: 'must be a number of seconds' }).min(min, `must be at least ${min} s`);
@@ -40,8 +39,6 @@ export type WaitMode = (typeof WAIT_MODES)[number];
 
 export interface RunSettings {
 	waitMode: WaitMode;
-	/** Where APIXO posts the result, in Callback wait mode. */
-	callbackUrl?: string;
 	/** Unset: by APIXO's latency table for each task's length. */
 	firstPollDelayMs?: number;
 	pollIntervalMs: number;
@@ -83,15 +80,8 @@ export function runSettingsFrom(read: ParameterReader, node: INode): RunSettings
 		throw fail(`Option “${issue.path.join('.')}” ${issue.message}`);
 	}
 	const o = options.data;
-	let callbackUrl: string | undefined;
-	if (waitMode.data === 'callback') {
-		const url = callbackUrlSchema(o.allowPrivateCallbackUrl).safeParse(read('callbackUrl', ''));
-		if (!url.success) throw fail(`Callback URL ${url.error.issues[0].message}`);
-		callbackUrl = url.data;
-	}
 	return {
 		waitMode: waitMode.data,
-		callbackUrl,
 		firstPollDelayMs: o.firstPollDelay,
 		pollIntervalMs: o.pollInterval,
 		timeoutMs: o.timeout ?? DEFAULT_TIMEOUT_MS,

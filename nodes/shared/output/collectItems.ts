@@ -92,12 +92,12 @@ export function invalidItemResults<Value>(checks: Array<ItemCheck<Value>>): Item
 }
 
 /** A submit that is not waited for: its task, or why APIXO did not take it. */
-export function submittedResult(result: SubmitResult, callbackUrl?: string): ItemResult {
+export function submittedResult(result: SubmitResult): ItemResult {
 	if (!result.ok) return { itemIndex: result.itemIndex, ok: false, problem: result.problem };
 	const origin = { itemIndex: result.itemIndex, mode: result.input.mode, cost: result.cost };
 	return {
 		itemIndex: result.itemIndex,
 		ok: true,
-		items: [submittedItem(result.taskId, result.input, origin, callbackUrl)],
+		items: [submittedItem(result.taskId, result.input, origin, result.callbackUrl)],
 	};
 }

@@ -12,6 +12,8 @@ export interface TaskToSubmit {
 	itemIndex: number;
 	input: ApiInput;
 	cost: CostEstimate;
+	/** Callback mode: this item's own Callback URL. */
+	callbackUrl?: string;
 }
 
 export type SubmitResult = TaskToSubmit &
@@ -55,7 +57,7 @@ export async function submitTasks(
 	settings: SubmitSettings,
 ): Promise<SubmitResult[]> {
 	return await mapWithConcurrency(tasks, settings.maxConcurrency, async (task) => {
-		const outcome = await submitOne(client, task.input, settings);
+		const outcome = await submitOne(client, task, settings);
 		if (outcome.ok) settings.onAccepted?.(outcome.taskId, task);
 		return { ...task, ...outcome };
 	});
@@ -65,11 +67,13 @@ type SubmitOutcome = { ok: true; taskId: string; submittedAt: number } | { ok: f
 
 async function submitOne(
 	client: ApixoClient,
-	input: ApiInput,
+	task: TaskToSubmit,
 	settings: SubmitSettings,
 ): Promise<SubmitOutcome> {
-	const body = settings.callbackUrl
-		? { request_type: 'callback', callback_url: settings.callbackUrl, input, source: SOURCE }
+	const { input } = task;
+	const callbackUrl = task.callbackUrl ?? settings.callbackUrl;
+	const body = callbackUrl
+		? { request_type: 'callback', callback_url: callbackUrl, input, source: SOURCE }
 		: { request_type: 'async', input, source: SOURCE };
 	for (let attempt = 1; ; attempt++) {
 		const submittedAt = Date.now();

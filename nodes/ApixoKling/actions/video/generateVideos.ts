@@ -14,6 +14,7 @@ import type { SubmitResult } from '../../../shared/submit/submitTasks';
 import { isToolCall, toolAnswers, toolSettings } from '../../../shared/tool/toolCall';
 import { ApixoClient } from '../../../shared/transport/client';
 import { validateWithMedia } from '../../../shared/media/validateWithMedia';
+import { withCallbackUrls } from '../../../shared/validate/callbackUrl';
 import { throwFirstInvalid } from '../../../shared/validate/validateItems';
 import type { RunSettings } from '../runSettings';
 import { readRunSettings } from '../runSettings';
@@ -29,7 +30,8 @@ export async function generateVideos(
 	const settings = toolCall ? toolSettings(ctx, readRunSettings(ctx)) : readRunSettings(ctx);
 	const { checks: valid, videoSeconds } = await validateWithMedia(ctx, operation.rules, operation.binaryMedia, settings);
 	throwFirstInvalid(ctx, valid);
-	const checks = await planCosts(ctx, valid, settings, videoSeconds);
+	const priced = await planCosts(ctx, valid, settings, videoSeconds);
+	const checks = settings.waitMode === 'callback' ? withCallbackUrls(ctx, priced, settings.allowPrivateUrls) : priced;
 	throwFirstInvalid(ctx, checks);
 	const planned = checks.flatMap((check) => (check.ok ? [check.value] : []));
 
@@ -41,7 +43,7 @@ export async function generateVideos(
 	const results =
 		settings.waitMode === 'poll'
 			? await waitAndCollect(ctx, client, submitted, settings, paid)
-			: submitted.map((result) => submittedResult(result, settings.callbackUrl));
+			: submitted.map((result) => submittedResult(result));
 
 	const all = [...results, ...invalidItemResults(checks)];
 	const costs = new Map(planned.map((item) => [item.itemIndex, item.cost]));
