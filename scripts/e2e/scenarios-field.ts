@@ -109,10 +109,7 @@ export async function callbacksInReverse(ctx: ScenarioContext, fig: Figures): Pr
 	const executionId = await startResume(ctx, 'e2e: callbacks in reverse order', rows);
 	const done = await ctx.n8n.rest.waitForExecution(executionId, FINAL, 90_000);
 	assert(done.status === 'success', `execution ${executionId} ${describeExecution(done)}`);
-	const items = nodeOutput(done, KLING) as VideoItem[];
-	const tasks = window.tasks();
-	assert(items.map((item) => item.taskId).join() === tasks.map((task) => task.taskId).join(), 'items not paired with their rows');
-	assert(items.every((item) => item.state === 'success'), JSON.stringify(items).slice(0, 300));
+	assertPairedVideos(nodeOutput(done, KLING) as VideoItem[], window, rows.length);
 	Object.assign(fig, window.figures());
 }
 

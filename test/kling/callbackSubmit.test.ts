@@ -48,7 +48,7 @@ describe('Wait Mode "Callback" sends the user’s URL and returns at once', () =
 			items: [{ row: 7 }, { row: 8 }],
 		});
 		expect(result.status).toBe('success');
-		expect(fake.stats.lastSubmitBodies.map((body) => new URL(String(body.callback_url)).searchParams.get('row')).sort()).toEqual(['7', '8']);
+		expect(fake.stats.lastSubmitBodies.map((body) => new URL(String((body as { callback_url?: string }).callback_url)).searchParams.get('row')).sort()).toEqual(['7', '8']);
 	});
 
 	it('refuses a Callback URL without the trigger’s token before paying: every callback would get 403', async () => {
