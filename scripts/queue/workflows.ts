@@ -94,7 +94,7 @@ export function resumeWorkflow(credential: Credential): Workflow {
 		name: 'queue e2e: resume on callback',
 		nodes: [
 			webhookNode(PATHS.resume),
-			klingNode(credential, { prompt: '={{ $json.body.prompt }}', waitMode: 'resume', options: { timeout: 600 } }),
+			klingNode(credential, { prompt: '={{ $json.body.prompt }}', waitMode: 'resume', options: { timeout: 600, allowPrivateCallbackUrl: true } }),
 			noOp('After resume'),
 		],
 		connections: chain('Webhook', KLING, 'After resume'),
