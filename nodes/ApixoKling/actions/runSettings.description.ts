@@ -78,7 +78,7 @@ export const optionsProperty: INodeProperties = {
 			default: 60,
 			description:
 				'Seconds between submitting and the first status check. Leave this option out to follow APIXO’s latency table: 60 s for a 3–5 s video, 90 s for 6–10 s, 120 s for 11–15 s (motion control: by its reference video’s length).',
-			hint: 'A 3–5 s video takes 60–90 s, a 15 s one up to 3 minutes',
+			hint: 'APIXO advises a first check after 60 s. Left out, it follows APIXO’s latency table: 60 s for 3–5 s videos, up to 120 s for 11–15 s',
 			displayOptions: onlyForVideo,
 		},
 		{
