@@ -62,6 +62,9 @@ export class N8nRestError extends Error {
 	}
 }
 
+/** How long n8n may report its database as not ready before a call counts as failed. */
+const DATABASE_RECOVERY_MS = 120_000;
+
 export class N8nRestClient {
 	private cookie = '';
 	private readonly browserId = `e2e-${process.pid}-${Date.now()}`;
@@ -79,10 +82,23 @@ export class N8nRestClient {
 		this.n8nMajor = Number((requireFromN8n('./package.json') as { version: string }).version.split('.')[0]);
 	}
 
-	/** Calls `/rest<path>` and returns the `data` field of n8n's `{ data }` envelope. */
+	/**
+	 * Calls `/rest<path>` and returns the `data` field of n8n's `{ data }` envelope. n8n answers
+	 * 503 "Database is not ready!" for a while after its SQLite health ping times out under load
+	 * (a burst of waiting-webhook calls): asked again, as any client would, until it recovers.
+	 */
 	async request<T>(method: string, restPath: string, body?: unknown): Promise<T> {
-		const json = (await this.raw(method, `/rest${restPath}`, body)) as { data?: T } | T;
-		return json !== null && typeof json === 'object' && 'data' in json ? (json.data as T) : (json as T);
+		const deadline = Date.now() + DATABASE_RECOVERY_MS;
+		for (;;) {
+			try {
+				const json = (await this.raw(method, `/rest${restPath}`, body)) as { data?: T } | T;
+				return json !== null && typeof json === 'object' && 'data' in json ? (json.data as T) : (json as T);
+			} catch (error) {
+				const notReady = error instanceof N8nRestError && error.status === 503 && /Database is not ready/.test(error.message);
+				if (!notReady || Date.now() > deadline) throw error;
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+			}
+		}
 	}
 
 	/** Calls any path on the instance with the auth cookie; returns the parsed JSON (or text). */
