@@ -70,12 +70,17 @@ async function startResume(ctx: ScenarioContext, name: string, rows: Row[], opti
 
 type VideoItem = { taskId?: string; state?: string };
 
+/** Which row each task was submitted for (submits race, so APIXO's order is not the rows'). */
+function rowsOfTasks(window: FakeWindow): Map<string, number> {
+	return new Map(window.tasks().map((task) => [task.taskId, Number(task.input.prompt?.match(/^row (\d+)/)?.[1])]));
+}
+
 /** Every row came out as its own video, in order: one paired item per task, all success. */
 function assertPairedVideos(items: VideoItem[], window: FakeWindow, rows: number): void {
 	const tasks = window.tasks();
 	assert(tasks.length === rows, `${tasks.length} tasks for ${rows} rows`);
 	assert(items.length === rows, `${items.length} items for ${rows} rows`);
-	const rowOf = new Map(tasks.map((task) => [task.taskId, Number(task.input.prompt?.match(/^row (\d+)/)?.[1])]));
+	const rowOf = rowsOfTasks(window);
 	items.forEach((item, index) => {
 		assert(item.state === 'success', `item ${index + 1}: ${JSON.stringify(item).slice(0, 300)}`);
 		assert(rowOf.get(item.taskId ?? '') === index, `item ${index + 1} has another row's task`);
@@ -140,10 +145,10 @@ export async function callbacksNeverCome(ctx: ScenarioContext, fig: Figures): Pr
 	fig.time = seconds(Date.now() - started);
 	assert(done.status === 'success', `execution ${executionId} ${describeExecution(done)}`);
 	const items = nodeOutput(done, KLING) as VideoItem[];
-	const taskIds = window.tasks().map((task) => task.taskId);
+	const rowOf = rowsOfTasks(window);
 	assert(items.length === 2, `${items.length} items`);
 	items.forEach((item, index) => {
-		assert(item.state === 'timeout' && item.taskId === taskIds[index], `item ${index + 1}: ${JSON.stringify(item).slice(0, 300)}`);
+		assert(item.state === 'timeout' && rowOf.get(item.taskId ?? '') === index, `item ${index + 1}: ${JSON.stringify(item).slice(0, 300)}`);
 	});
 	fig.items = items.map((item) => `${item.state}:${item.taskId}`).join(',');
 }
