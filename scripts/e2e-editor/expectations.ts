@@ -54,5 +54,5 @@ export const VIDEO_OPERATIONS: VideoOperationSpec[] = [
 
 export const WAIT_MODES = ['Callback (to APIXO Trigger)', 'No Wait', 'Poll', 'Resume on Callback'];
 export const CALLBACK_MODE = 'Callback (to APIXO Trigger)';
-export const VIDEO_OPTIONS = ['Download Video', 'First Poll Delay (Seconds)', 'Max Concurrency', 'Max Cost (USD)', 'Poll Interval (Seconds)', 'Put Output File in Field', 'Timeout (Seconds)'];
+export const VIDEO_OPTIONS = ['Download Video', 'Dry Run', 'First Poll Delay (Seconds)', 'Max Concurrency', 'Max Cost (USD)', 'Poll Interval (Seconds)', 'Put Output File in Field', 'Timeout (Seconds)'];
 export const POLL_OPTIONS = ['Poll Interval (Seconds)', 'Timeout (Seconds)'];

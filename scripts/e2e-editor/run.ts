@@ -243,7 +243,7 @@ async function main(): Promise<number> {
 				const { choices } = await ui.collectionChoices('Options');
 				if (task.pollOptions) expectShown('Add Option', choices, POLL_OPTIONS);
 				else expectHidden('Add Option', choices, POLL_OPTIONS);
-				expectHidden('Add Option', choices, ['First Poll Delay (Seconds)', 'Max Cost (USD)', 'Max Concurrency']);
+				expectHidden('Add Option', choices, ['Dry Run', 'First Poll Delay (Seconds)', 'Max Cost (USD)', 'Max Concurrency']);
 				assert(isAlphabetical(choices), `not alphabetical: ${JSON.stringify(choices)}`);
 				return JSON.stringify(choices);
 			});

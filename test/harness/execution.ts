@@ -45,8 +45,8 @@ export interface RunResult {
 	output(nodeName: string, runIndex?: number): INodeExecutionData[];
 	error?: ExecutionError;
 	waitTill?: Date;
-	/** `$execution.resumeUrl` as the node saw it (signature included) when status is waiting. */
-	resumeUrl?: string;
+	/** `$execution.resumeUrl` as the node saw it (signature included), whether or not it waits. */
+	resumeUrl: string;
 	executionId: string;
 	/** Node names in the order they finished, as the `nodeExecuteAfter` hook reported them. */
 	executedNodes: string[];
@@ -170,7 +170,7 @@ function toRunResult(
 		run,
 		error,
 		waitTill,
-		resumeUrl: status === 'waiting' ? resumeUrlOf(setup, run.data) : undefined,
+		resumeUrl: resumeUrlOf(setup, run.data),
 		executionId: setup.executionId,
 		executedNodes,
 		logs: harnessLogger.drain(),

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { binaryPropertyOption, downloadOption } from '../../shared/output/download.description';
 
 const onlyForVideo = { show: { '/resource': ['video'] } };
+const onlyWhenSubmitting = { show: { '/operation': ['textToVideo', 'imageToVideo', 'motionControl'] } };
 const onlyWhenWaiting = {
 	show: { '/operation': ['textToVideo', 'imageToVideo', 'motionControl', 'wait'] },
 };
@@ -70,6 +71,16 @@ export const optionsProperty: INodeProperties = {
 			displayOptions: { show: { '/resource': ['video'] } },
 		},
 		downloadOption,
+		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to check and price every item and show what would be sent, without submitting anything: no task is created and nothing is paid. Each item comes out with state "planned", its billedSeconds, estimatedCostUsd and the exact request body. Everything that refuses a real run before paying (fields, Max Cost, URLs, the motion video’s length) refuses a dry run too; Resume mode does not pause.',
+			hint: 'While on, nothing is submitted and nothing is paid: turn it off to make the videos',
+			displayOptions: onlyWhenSubmitting,
+		},
 		{
 			displayName: 'First Poll Delay (Seconds)',
 			name: 'firstPollDelay',

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { booleanFromText } from '../../shared/validate/fields';
 
 const secondsValue = (min: number) =>
 	z.number({ invalid_type_error: 'must be a number of seconds' }).min(min, `must be at least ${min} s`);
@@ -25,6 +26,8 @@ const optionsSchema = z.object({
 	/** Unset: adaptive up to APIXO's documented limit; 0 (saved workflows from before): unpaced. */
 	maxRequestsPerSecond: unsetOr(z.number().min(0)),
 	allowPrivateCallbackUrl: z.boolean().default(false),
+	/** An expression may give "true" from a sheet; a dry run asked for must never pay. */
+	dryRun: z.preprocess(booleanFromText, z.boolean({ invalid_type_error: 'must be true or false' })).default(false),
 });
 
 const DEFAULT_TIMEOUT_MS = 900_000;
@@ -54,6 +57,8 @@ export interface RunSettings {
 	maxRequestsPerSecond?: number;
 	/** URLs APIXO must reach (callback, resume, media; and the probe) may be private: “Allow Private URLs”. */
 	allowPrivateUrls: boolean;
+	/** Validate and price every item, submit nothing: items come out as state "planned". */
+	dryRun: boolean;
 	/** Retries back off from the poll interval, so scaled-down tests retry quickly too. */
 	retryBaseMs: number;
 }
@@ -93,6 +98,7 @@ export function runSettingsFrom(read: ParameterReader, node: INode): RunSettings
 		maxCostUsd: o.maxCostUsd,
 		maxRequestsPerSecond: o.maxRequestsPerSecond,
 		allowPrivateUrls: o.allowPrivateCallbackUrl,
+		dryRun: o.dryRun,
 		retryBaseMs: Math.min(o.pollInterval, 2000),
 	};
 }

@@ -1,6 +1,7 @@
 import type { INode, INodeExecutionData } from 'n8n-workflow';
 
 import type { TaskProblem } from '../api/problem';
+import type { PlannedTask } from '../submit/planTasks';
 import type { SubmitResult } from '../submit/submitTasks';
 import type { ItemCheck } from '../validate/validateItems';
 import type { ApixoClient } from '../transport/client';
@@ -9,7 +10,7 @@ import { waitForTask } from '../wait/waitForTask';
 import { errorOutputItem, problemError, problemItem } from './problemItems';
 import type { DownloadContext } from './downloadVideo';
 import type { DownloadSettings, TaskOrigin } from './videoItems';
-import { submittedItem, videoItems } from './videoItems';
+import { plannedItem, submittedItem, videoItems } from './videoItems';
 
 export type ItemResult = { itemIndex: number } & (
 	| { ok: true; items: INodeExecutionData[] }
@@ -100,4 +101,10 @@ export function submittedResult(result: SubmitResult): ItemResult {
 		ok: true,
 		items: [submittedItem(result.taskId, result.input, origin, result.callbackUrl)],
 	};
+}
+
+/** A Dry Run task: nothing was sent, so it always comes out, as state "planned". */
+export function plannedResult(task: PlannedTask): ItemResult {
+	const origin = { itemIndex: task.itemIndex, mode: task.input.mode, cost: task.cost };
+	return { itemIndex: task.itemIndex, ok: true, items: [plannedItem(task.input, origin, task.request)] };
 }

@@ -101,3 +101,16 @@ export function submittedItem(
 	if (callbackUrl) json.callbackUrl = callbackUrl;
 	return { json, pairedItem: { item: origin.itemIndex } };
 }
+
+/** The item of a Dry Run task: what it would cost and the body a real run would send. */
+export function plannedItem(input: ApiInput, origin: TaskOrigin, request: IDataObject): INodeExecutionData {
+	const json: IDataObject = {
+		model: MODEL_ID,
+		mode: input.mode,
+		state: 'planned',
+		billedSeconds: origin.cost?.billedSeconds ?? null,
+		estimatedCostUsd: origin.cost?.estimatedCostUsd ?? null,
+		request,
+	};
+	return { json, pairedItem: { item: origin.itemIndex } };
+}

@@ -7,6 +7,7 @@ import type { CostEstimate } from '../cost/price';
 import type { ApixoClient, CallOutcome } from '../transport/client';
 import { backoffMs } from '../transport/retry';
 import { sleepUnlessCancelled } from '../sleepUnlessCancelled';
+import { submitBody } from './submitBody';
 
 export interface TaskToSubmit {
 	itemIndex: number;
@@ -42,9 +43,6 @@ export interface SubmitSettings {
 /** Attempts per task for answers that prove APIXO did not take the task. */
 const MAX_SUBMIT_ATTEMPTS = 6;
 
-/** Marks our tasks in APIXO's logs, so support can tell where a task came from. */
-const SOURCE = 'n8n-nodes-apixo';
-
 /**
  * Submits every task, a bounded number at a time. Each submit is a payment, so a submit is
  * sent again only when APIXO surely did not take it (429, refused connection) or where the
@@ -70,11 +68,7 @@ async function submitOne(
 	task: TaskToSubmit,
 	settings: SubmitSettings,
 ): Promise<SubmitOutcome> {
-	const { input } = task;
-	const callbackUrl = task.callbackUrl ?? settings.callbackUrl;
-	const body = callbackUrl
-		? { request_type: 'callback', callback_url: callbackUrl, input, source: SOURCE }
-		: { request_type: 'async', input, source: SOURCE };
+	const body = submitBody(task, task.callbackUrl ?? settings.callbackUrl);
 	for (let attempt = 1; ; attempt++) {
 		const submittedAt = Date.now();
 		const outcome = await client.send({ method: 'POST', path: `/generateTask/${MODEL_ID}`, body });

@@ -58,7 +58,7 @@ export function toolSettings<Settings extends ToolAdjustable>(ctx: IExecuteFunct
 /** A wait that ended on these states (the last one read) ended at its Timeout, not at a result. */
 const STILL_RENDERING = new Set<string>(['pending', 'processing', 'unknown', 'timeout']);
 
-const ANSWER_KEYS = ['taskId', 'state', 'videoUrl', 'billedSeconds', 'estimatedCostUsd', 'expiresAt', 'failCode', 'error'];
+const ANSWER_KEYS = ['taskId', 'state', 'videoUrl', 'billedSeconds', 'estimatedCostUsd', 'expiresAt', 'failCode', 'error', 'request'];
 
 const NEXT_STEP: Record<string, string> = {
 	success: 'The video is ready: give the user videoUrl (it expires at expiresAt, ms since epoch).',
@@ -66,6 +66,8 @@ const NEXT_STEP: Record<string, string> = {
 	pending: 'The video is still rendering: call Task → Wait later with this taskId.',
 	processing: 'The video is still rendering: call Task → Wait later with this taskId.',
 	failed: 'APIXO failed this task: tell the user the error; submitting again costs again.',
+	planned:
+		'Dry Run: nothing was submitted or paid. Tell the user the estimated cost; request is what would be sent. The video is made only once the workflow’s Dry Run option is off.',
 };
 
 /**

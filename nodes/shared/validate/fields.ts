@@ -17,7 +17,7 @@ const TRUE_TEXT = new Set(['true', '1', 'yes', 'y', 'on']);
 const FALSE_TEXT = new Set(['false', '0', 'no', 'n', 'off']);
 
 /** Sheets send "TRUE", forms "yes", expressions 1: each means what the user meant. */
-const booleanFromText = (value: unknown) => {
+export const booleanFromText = (value: unknown) => {
 	if (value === 1 || value === 0) return value === 1;
 	if (typeof value !== 'string') return value;
 	const text = value.trim().toLowerCase();

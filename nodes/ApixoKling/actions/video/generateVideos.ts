@@ -5,10 +5,12 @@ import type { ItemResult } from '../../../shared/output/collectItems';
 import {
 	collectWhenFinished,
 	invalidItemResults,
+	plannedResult,
 	submittedResult,
 	toOutput,
 } from '../../../shared/output/collectItems';
 import type { PaidTasks } from '../../../shared/submit/paidTasks';
+import { planTasks } from '../../../shared/submit/planTasks';
 import { submitOnce } from '../../../shared/submit/submitOnce';
 import type { SubmitResult } from '../../../shared/submit/submitTasks';
 import { isToolCall, toolAnswers, toolSettings } from '../../../shared/tool/toolCall';
@@ -19,9 +21,13 @@ import { throwFirstInvalid } from '../../../shared/validate/validateItems';
 import type { RunSettings } from '../runSettings';
 import { readRunSettings } from '../runSettings';
 import { pauseForCallback } from './resume/pauseForCallback';
+import { reachableResumeUrl } from './resume/resumeUrl';
 import type { VideoOperation } from './VideoOperation';
 
-/** validate → estimate and cap the cost → submit → wait → output, for every item at once. */
+/**
+ * validate → estimate and cap the cost → submit → wait → output, for every item at once; a Dry
+ * Run stops at submit, with what it would have sent.
+ */
 export async function generateVideos(
 	ctx: IExecuteFunctions,
 	operation: VideoOperation,
@@ -34,20 +40,27 @@ export async function generateVideos(
 	const checks = settings.waitMode === 'callback' ? withCallbackUrls(ctx, priced, settings.allowPrivateUrls) : priced;
 	throwFirstInvalid(ctx, checks);
 	const planned = checks.flatMap((check) => (check.ok ? [check.value] : []));
+	const resumeUrl =
+		settings.waitMode === 'resume' && planned.length > 0 ? reachableResumeUrl(ctx, settings.allowPrivateUrls) : undefined;
+	const output = (results: ItemResult[]) => {
+		const all = [...results, ...invalidItemResults(checks)];
+		const costs = new Map(planned.map((item) => [item.itemIndex, item.cost]));
+		return [toOutput(ctx, toolCall ? toolAnswers(all, costs) : all)];
+	};
 
-	const client = await ApixoClient.connect(ctx, settings);
-	if (settings.waitMode === 'resume' && planned.length > 0) {
-		return await pauseForCallback(ctx, client, planned, settings, invalidItemResults(checks));
+	// The one place a Dry Run parts from a real run: the submit stage plans instead of paying,
+	// with the same Max Cost check and the same request body.
+	if (settings.dryRun) {
+		return output(planTasks(ctx, planned, { ...settings, callbackUrl: resumeUrl }).map(plannedResult));
 	}
+	const client = await ApixoClient.connect(ctx, settings);
+	if (resumeUrl) return await pauseForCallback(ctx, client, planned, settings, resumeUrl, invalidItemResults(checks));
 	const { results: submitted, paid } = await submitOnce(ctx, client, planned, settings);
-	const results =
+	return output(
 		settings.waitMode === 'poll'
 			? await waitAndCollect(ctx, client, submitted, settings, paid)
-			: submitted.map((result) => submittedResult(result));
-
-	const all = [...results, ...invalidItemResults(checks)];
-	const costs = new Map(planned.map((item) => [item.itemIndex, item.cost]));
-	return [toOutput(ctx, toolCall ? toolAnswers(all, costs) : all)];
+			: submitted.map((result) => submittedResult(result)),
+	);
 }
 
 async function waitAndCollect(
