@@ -1,8 +1,19 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeApixo } from '../fake-apixo';
+import { runWorkflow, singleNodeWorkflow } from '../harness';
 import type { KlingRun } from '../support/kling';
-import { KLING_TOOL_TYPE, errorText, klingOutput, runKling, startFake, textToVideo } from '../support/kling';
+import {
+	FAST_OPTIONS,
+	KLING_NODE_NAME,
+	KLING_TOOL_TYPE,
+	KLING_TYPE,
+	errorText,
+	klingOutput,
+	runKling,
+	startFake,
+	textToVideo,
+} from '../support/kling';
 import type { SignedBinaryServer } from '../support/signedBinaryServer';
 import { startSignedBinaryServer } from '../support/signedBinaryServer';
 import { mp4Lasting, startVideoHost } from '../support/videoHost';
@@ -87,6 +98,19 @@ describe('Dry Run refuses what the real run refuses before paying', () => {
 		} finally {
 			await host.close();
 		}
+	});
+
+	it('refuses a node without its APIXO credential, as the real run does', async () => {
+		const run = async (options: IDataObject) =>
+			await runWorkflow(
+				singleNodeWorkflow({ name: KLING_NODE_NAME, type: KLING_TYPE, parameters: textToVideo({ options: { ...FAST_OPTIONS, ...options } }) }, [{}]),
+			);
+		const dry = await run({ dryRun: true });
+		const real = await run({});
+		expect(dry.status).toBe('error');
+		expect(dry.error?.message).toMatch(/credentials/i);
+		expect(dry.error?.message).toBe(real.error?.message);
+		expect(fake.stats.requests).toBe(0);
 	});
 
 	it('refuses a media URL APIXO cannot reach, as the real run does', async () => {

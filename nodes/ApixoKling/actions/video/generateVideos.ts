@@ -48,12 +48,13 @@ export async function generateVideos(
 		return [toOutput(ctx, toolCall ? toolAnswers(all, costs) : all)];
 	};
 
+	// Read by a Dry Run too, sending nothing: a run without its credential fails either way.
+	const client = await ApixoClient.connect(ctx, settings);
 	// The one place a Dry Run parts from a real run: the submit stage plans instead of paying,
 	// with the same Max Cost check and the same request body.
 	if (settings.dryRun) {
 		return output(planTasks(ctx, planned, { ...settings, callbackUrl: resumeUrl }).map(plannedResult));
 	}
-	const client = await ApixoClient.connect(ctx, settings);
 	if (resumeUrl) return await pauseForCallback(ctx, client, planned, settings, resumeUrl, invalidItemResults(checks));
 	const { results: submitted, paid } = await submitOnce(ctx, client, planned, settings);
 	return output(
