@@ -10,8 +10,9 @@ import { waitingItems } from './waitingBatch';
 
 /**
  * Resume mode: submit every task with the execution's resume URL (see resumeUrl.ts) as its
- * callback, then pause the execution, holding no worker. Any task's callback wakes the node's webhook, which
- * continues the execution once every task of the batch is final (resumeFromCallback.ts).
+ * callback, then pause the execution, holding no worker. Any task's callback wakes the node's
+ * webhook, which continues the execution once every task of the batch is final
+ * (resumeFromCallback.ts).
  */
 export async function pauseForCallback(
 	ctx: IExecuteFunctions,
