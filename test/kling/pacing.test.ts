@@ -27,6 +27,20 @@ describe('adaptive pacing with default options', () => {
 	});
 });
 
+describe('requests in flight', () => {
+	it('keeps at most 24 requests waiting for APIXO at once, whatever Max Concurrency and the batch size', async () => {
+		fake = await startFake({ taskDurationMs: 0, faultEvery: { on: 'any', every: 1, fault: { kind: 'delay', ms: 40 } } });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ ...promptFromItem, options: { firstPollDelay: 0, maxConcurrency: 100, download: false } }),
+			items: items(100),
+		});
+		expect(result.status).toBe('success');
+		expect(klingOutput(result).filter((item) => item.json.state === 'success')).toHaveLength(100);
+		expect(fake.stats.peakConcurrentApiRequests).toBeGreaterThan(10);
+		expect(fake.stats.peakConcurrentApiRequests).toBeLessThanOrEqual(24);
+	});
+});
+
 describe('Retry-After never waits past the item’s deadline', () => {
 	const twoSecondTimeout = { ...FAST_OPTIONS, timeout: 2, download: false };
 
