@@ -37,7 +37,12 @@ export function idealReads(durationMs: number, firstPollDelayMs: number, pollInt
  * with renders scaled to 1–3 s it is not.
  */
 export function documentedLimitFloorMs(durations: number[]): number {
-	return Math.max(...durations.map((duration, i) => (i * 1000) / DOCUMENTED_LIMIT_PER_SECOND + duration));
+	return submitOrderFloorMs(durations, DOCUMENTED_LIMIT_PER_SECOND);
+}
+
+/** The last task's end when submits go out in item order at exactly `perSecond`. */
+export function submitOrderFloorMs(durations: number[], perSecond: number): number {
+	return Math.max(...durations.map((duration, i) => (i * 1000) / perSecond + duration));
 }
 
 export interface BatchFigures {
