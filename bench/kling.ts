@@ -5,6 +5,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import type { RunResult } from '../test/harness';
 import { runWorkflow, singleNodeWorkflow } from '../test/harness';
 import { API_KEY } from './fake/protocol';
+import { HTTP_PROBE_TYPE, HttpProbe } from './httpProbe';
 import { profiled } from './profile';
 
 const NODE_NAME = 'Kling';
@@ -73,3 +74,18 @@ export function pairedIndex(item: INodeExecutionData): number | undefined {
 
 export const succeeded = (output: INodeExecutionData[]) =>
 	output.filter((item) => item.json.state === 'success' && !item.json.error).length;
+
+/** Runs Start → HTTP probe (the Kling node's requests and nothing else) over `items` items. */
+export async function runHttpProbe(baseUrl: string, items: number): Promise<{ wallMs: number; output: INodeExecutionData[] }> {
+	const inputs = Array.from({ length: items }, (_, i) => ({ prompt: `probe #${i}` }));
+	const workflow = singleNodeWorkflow({ name: 'Probe', type: HTTP_PROBE_TYPE, parameters: {} }, inputs, 'apixoApi');
+	const t0 = performance.now();
+	const result = await runWorkflow({
+		...workflow,
+		extraNodeTypes: { [HTTP_PROBE_TYPE]: new HttpProbe() },
+		credentials: { apixoApi: { apiKey: API_KEY, baseUrl } },
+		abortAfterMs: 300_000,
+	});
+	if (result.status !== 'success') throw new Error(`HTTP probe ended ${result.status}`);
+	return { wallMs: performance.now() - t0, output: result.output('Probe') };
+}

@@ -5,7 +5,7 @@
  *
  *   npm run bench                      the full run (about 5 minutes), writes bench/results.md
  *   npm run bench -- --quick           smaller sizes, prints only (about 2 minutes)
- *   npm run bench -- --only=batch,faults   some scenarios (batch, rateLimit, faults, overhead, download, firstPoll)
+ *   npm run bench -- --only=batch,faults   some scenarios (batch, rateLimit, faults, overhead, download, firstPoll, realN8n)
  *   npm run bench -- --profile=DIR     also writes a .cpuprofile of every measured workflow run
  *   npm run bench -- --strict          exits with code 1 when a target fails (default: report only)
  */
@@ -28,6 +28,7 @@ import { faultScenario } from './scenarios/faults';
 import { firstPollScenario } from './scenarios/firstPoll';
 import { overheadScenario } from './scenarios/overhead';
 import { rateLimitScenario } from './scenarios/rateLimit';
+import { REAL_N8N_ITEMS, realN8nScenario } from './scenarios/realN8n';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -77,13 +78,15 @@ async function main() {
 		await scenario('rateLimit', '2. Unknown rate limit', async () => await rateLimitScenario(fake, unlimitedWallMs, log));
 		await scenario('firstPoll', '6. First read by the latency table', async () => firstPollScenario());
 		await scenario('faults', `3. Faults: ${SIZES.faults} items per fault`, async () => await faultScenario(fake, SIZES.faults, log));
+		// Last: n8n's own process competes for the CPUs with everything measured above.
+		await scenario('realN8n', `7. Real n8n: a ${REAL_N8N_ITEMS}-item poll batch`, async () => await realN8nScenario(fake, log));
 	} finally {
 		await fake.shutdown();
 		const harnessDir = process.env[HARNESS_TEMP_DIR_ENV];
 		if (harnessDir) rmSync(harnessDir, { recursive: true, force: true });
 	}
 
-	const ordered = ['batch', 'rateLimit', 'faults', 'overhead', 'download', 'firstPoll'].flatMap((name) => sections.get(name) ?? []);
+	const ordered = ['batch', 'rateLimit', 'faults', 'overhead', 'download', 'firstPoll', 'realN8n'].flatMap((name) => sections.get(name) ?? []);
 	const elapsed = (performance.now() - started) / 1000;
 	const failed = failures(ordered);
 	const report = [

@@ -24,6 +24,8 @@ class FakeApixoServer implements FakeApixo {
 		peakConcurrentDownloads: 0,
 		requests: 0,
 		rateLimited: 0,
+		peakConcurrentApiRequests: 0,
+		requestLog: [],
 		submitsByTask: new Map(),
 		statusReadsByTask: new Map(),
 		lastSubmitBodies: [],
@@ -38,6 +40,7 @@ class FakeApixoServer implements FakeApixo {
 	private readonly callbacks: CallbackDispatcher;
 	private readonly files: ResultFiles;
 	private readonly delayed = new Set<NodeJS.Timeout>();
+	private apiRequestsOpen = 0;
 	private readonly server = http.createServer((req, res) => {
 		// A throwing test hook (outcome, taskDurationMs, ...) must fail the request, not the process.
 		this.handle(req, res).catch((error: unknown) => {
@@ -141,6 +144,7 @@ class FakeApixoServer implements FakeApixo {
 		if (r.kind === 'download' && req.method === 'GET') this.files.track(res);
 		// Result files live on a public CDN in the real API: no key, no rate limit.
 		const isApi = r.kind !== 'download';
+		if (isApi) this.trackApiRequest(r, taskId, res);
 		const limited = isApi && this.limiter !== undefined && !this.limiter.admit(Date.now());
 		const unauthorized = isApi && !limited && bearerToken(req) !== this.apiKey;
 		const fault = limited || unauthorized ? undefined : this.faults.take(r.kind, taskId);
@@ -157,6 +161,16 @@ class FakeApixoServer implements FakeApixo {
 		}
 		if (unauthorized) return this.send(req, res, jsonReply(401, 'invalid or missing API key'));
 		this.respond(req, res, fault, () => this.process(r, req, body));
+	}
+
+	private trackApiRequest(r: Route, taskId: string | undefined, res: http.ServerResponse): void {
+		this.stats.peakConcurrentApiRequests = Math.max(this.stats.peakConcurrentApiRequests, ++this.apiRequestsOpen);
+		const entry = r.kind === 'submit' || r.kind === 'status' ? { kind: r.kind, at: Date.now(), taskId, status: 0 } : undefined;
+		if (entry) this.stats.requestLog.push(entry);
+		res.once('close', () => {
+			this.apiRequestsOpen--;
+			if (entry) entry.status = res.headersSent ? res.statusCode : 0;
+		});
 	}
 
 	private count(r: Route, head: boolean): void {

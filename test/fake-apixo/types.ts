@@ -131,6 +131,10 @@ export interface FakeApixoStats {
 	requests: number;
 	/** Requests answered 429 by the rate limiter (injected 429 faults not counted). */
 	rateLimited: number;
+	/** Most API requests (not result files) open at the same moment, from arrival to the end of the answer. */
+	peakConcurrentApiRequests: number;
+	/** Every submit and status read in order of arrival (epoch ms), with the HTTP status it was answered (0: no answer). */
+	requestLog: Array<{ kind: 'submit' | 'status'; at: number; taskId?: string; status: number }>;
 	/**
 	 * Submits per requested task, keyed by the canonical JSON of the body's `input` (a taskId does
 	 * not exist before the submit). A value above 1 means the same input was sent more than once.

@@ -27,6 +27,45 @@ describe('adaptive pacing with default options', () => {
 	});
 });
 
+describe('requests in flight', () => {
+	it('keeps at most 24 requests waiting for APIXO at once, whatever Max Concurrency and the batch size', async () => {
+		fake = await startFake({ taskDurationMs: 0, faultEvery: { on: 'any', every: 1, fault: { kind: 'delay', ms: 40 } } });
+		const result = await runKling(fake, {
+			parameters: textToVideo({ ...promptFromItem, options: { firstPollDelay: 0, maxConcurrency: 100, download: false } }),
+			items: items(100),
+		});
+		expect(result.status).toBe('success');
+		expect(klingOutput(result).filter((item) => item.json.state === 'success')).toHaveLength(100);
+		expect(fake.stats.peakConcurrentApiRequests).toBeGreaterThan(10);
+		expect(fake.stats.peakConcurrentApiRequests).toBeLessThanOrEqual(24);
+	});
+});
+
+describe('a per-second rate limit', () => {
+	it('after its 429 (Retry-After: 1), requests go again once its window frees, not a whole second later', async () => {
+		fake = await startFake({ taskDurationMs: 2000, rateLimitPerSecond: 10 });
+		const result = await runKling(fake, {
+			parameters: textToVideo({
+				...promptFromItem,
+				// Just above the limit: ten submits fill the window, the first status read is refused.
+				options: { firstPollDelay: 0, maxRequestsPerSecond: 12, download: false },
+			}),
+			items: items(10),
+			continueOnFail: true,
+		});
+		expect(result.status).toBe('success');
+		expect(klingOutput(result).filter((item) => item.json.state === 'success')).toHaveLength(10);
+		const log = fake.stats.requestLog;
+		const firstRefused = log.findIndex((entry) => entry.status === 429);
+		expect(firstRefused).toBeGreaterThanOrEqual(10);
+		const nextAdmitted = log.find((entry, i) => i > firstRefused && entry.status === 200);
+		// The window frees when the first submit is a second old, about 150 ms after the 429;
+		// holding every request for the whole Retry-After, as before, put 1000 ms here.
+		expect(nextAdmitted!.at - log[firstRefused].at).toBeLessThan(600);
+		expect(fake.stats.rateLimited).toBeLessThanOrEqual(2);
+	});
+});
+
 describe('Retry-After never waits past the item’s deadline', () => {
 	const twoSecondTimeout = { ...FAST_OPTIONS, timeout: 2, download: false };
 

@@ -16,12 +16,25 @@ describe('adaptive pacing (AIMD)', () => {
 		expect(new AdaptiveRate(5, 0).requestsPerSecond).toBe(5);
 	});
 
-	it('doubles while requests queue and none is refused, up to the ceiling, within a second', () => {
-		const clock = { now: 0 };
+	it('doubles once per round trip, at most every 100 ms, while requests queue and none is refused, up to the ceiling', () => {
 		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
-		sendFor(rate, clock, 300);
+		rate.demandExceeded(10);
+		// Answers to requests sent before the start prove nothing about the new rate.
+		rate.answered(-1, 120);
+		expect(rate.requestsPerSecond).toBe(START_PER_SECOND);
+		// Too soon after the start: a per-second limit may not have spoken yet.
+		rate.answered(10, 50);
+		expect(rate.requestsPerSecond).toBe(START_PER_SECOND);
+		rate.answered(10, 120);
 		expect(rate.requestsPerSecond).toBe(40);
-		sendFor(rate, clock, 800);
+		// A request sent at 20/s, answered after the raise to 40/s, does not raise it again.
+		rate.demandExceeded(130);
+		rate.answered(115, 230);
+		expect(rate.requestsPerSecond).toBe(40);
+		rate.answered(130, 230);
+		expect(rate.requestsPerSecond).toBe(80);
+		const clock = { now: 240 };
+		sendFor(rate, clock, 300);
 		expect(rate.requestsPerSecond).toBeCloseTo(DOCUMENTED_LIMIT_PER_SECOND);
 	});
 
@@ -41,7 +54,7 @@ describe('adaptive pacing (AIMD)', () => {
 			clock.now += 50;
 		}
 		expect(rate.rateLimited(clock.now, clock.now + 5)).toBe(true);
-		expect(rate.requestsPerSecond).toBeCloseTo(4.75);
+		expect(rate.requestsPerSecond).toBe(5);
 	});
 
 	it('cuts multiplicatively once per 429 episode: answers to requests sent before the cut do not cut again', () => {
@@ -54,15 +67,33 @@ describe('adaptive pacing (AIMD)', () => {
 		expect(rate.requestsPerSecond).toBe(afterFirstCut);
 		clock.now += 10;
 		expect(rate.rateLimited(clock.now, clock.now + 1)).toBe(true);
-		expect(rate.requestsPerSecond).toBeCloseTo(afterFirstCut * 0.85);
+		expect(rate.requestsPerSecond).toBeCloseTo(afterFirstCut * 0.95);
+	});
+
+	it('after the ramp, a 429 drops the rate to what APIXO let through in the last second, not below', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
+		sendFor(rate, clock, 1000);
+		rate.rateLimited(clock.now, clock.now);
+		// A per-second limit of 30: thirty answered in the last second, then a 429.
+		clock.now += 2000;
+		for (let i = 0; i < 30; i++) {
+			rate.answered(clock.now, clock.now);
+			clock.now += 30;
+		}
+		expect(rate.rateLimited(clock.now, clock.now)).toBe(true);
+		expect(rate.requestsPerSecond).toBe(30);
 	});
 
 	it('probes back up by small fixed steps, only after a quiet spell', () => {
 		const clock = { now: 0 };
 		const rate = new AdaptiveRate(DOCUMENTED_LIMIT_PER_SECOND, 0);
 		sendFor(rate, clock, 1000);
+		// A block rather than a rate: nothing got through in the last second.
+		clock.now += 2000;
 		rate.rateLimited(clock.now, clock.now);
 		const cut = rate.requestsPerSecond;
+		expect(cut).toBeCloseTo(DOCUMENTED_LIMIT_PER_SECOND * 0.85);
 		sendFor(rate, clock, 4900);
 		expect(rate.requestsPerSecond).toBe(cut);
 		sendFor(rate, clock, 200);

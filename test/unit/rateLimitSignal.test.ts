@@ -37,4 +37,23 @@ describe('rate limits reach the pacer however APIXO says them', () => {
 		expect(client.heldUntil).toBeGreaterThanOrEqual(before + 2000);
 		expect(client.heldUntil).toBeLessThanOrEqual(Date.now() + 2000);
 	});
+
+	it('a one-second Retry-After holds requests only until the oldest request let through in the last second is a second old', async () => {
+		const answers = [
+			{ statusCode: 200, body: { code: 200, data: {} }, headers: {} },
+			{ statusCode: 429, body: { code: 429, message: 'rate limit' }, headers: { 'retry-after': '1' } },
+		];
+		const ctx = {
+			getCredentials: async () => ({ baseUrl: 'http://apixo.test/api/v1' }),
+			helpers: { httpRequestWithAuthentication: async () => answers.shift() },
+		} as unknown as IExecuteFunctions;
+		const client = await ApixoClient.connect(ctx, { requestTimeoutMs: 1000, timeoutMs: 900_000 });
+		const firstSentAt = Date.now();
+		await client.send(statusRead);
+		// A per-second window that let the first request through frees its slot a second after it.
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		await client.send(statusRead);
+		expect(client.heldUntil).toBeGreaterThan(0);
+		expect(client.heldUntil).toBeLessThanOrEqual(firstSentAt + 1000 + 25 + 100);
+	});
 });

@@ -80,14 +80,14 @@ export class PaidTasks {
 		return plan;
 	}
 
+	/** Remembered at once for Retry On Fail; written to custom data by `save()`. */
 	accepted(task: TaskToSubmit, taskId: string): void {
 		this.ledger.set(entryKey(task), { kind: 'accepted', taskId });
-		this.save();
 	}
 
+	/** Remembered at once for Retry On Fail; written to custom data by `save()`. */
 	unknownOutcome(task: TaskToSubmit): void {
 		this.ledger.set(entryKey(task), { kind: 'unknown' });
-		this.save();
 	}
 
 	/** APIXO failed the task, so it will not make the video: a new try may pay for it again. */
@@ -98,7 +98,12 @@ export class PaidTasks {
 		this.save();
 	}
 
-	private save(): void {
+	/**
+	 * Writes the ledger to the execution's custom data, which n8n stores only with the
+	 * execution's data after the node, so once per batch of submits is as safe as once per task,
+	 * and a thousand-item batch does not rewrite it a thousand times.
+	 */
+	save(): void {
 		this.customData?.set(this.customDataKey, serializeLedger(this.ledger, this.runIndex));
 	}
 }

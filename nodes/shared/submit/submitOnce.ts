@@ -25,20 +25,26 @@ export async function submitOnce(
 	const paid = PaidTasks.open(ctx);
 	const plan = paid.plan(tasks);
 	enforceCostCap(ctx, plan.toSubmit, settings.maxCostUsd);
-	const submitted = await submitTasks(client, plan.toSubmit, {
-		...settings,
-		// Remembered and logged as soon as paid: if the process dies mid-run (a worker crash in
-		// queue mode), the log is where the task IDs survive, for Task → Wait.
-		onAccepted: (taskId, task) => {
-			paid.accepted(task, taskId);
-			ctx.logger.info(`APIXO task ${taskId} submitted for item ${task.itemIndex + 1}`, {
-				executionId: ctx.getExecutionId(),
-				taskId,
-			});
-		},
-	});
-	for (const result of submitted) {
-		if (!result.ok && result.problem.state === 'unknown') paid.unknownOutcome(result);
+	let submitted: SubmitResult[];
+	try {
+		submitted = await submitTasks(client, plan.toSubmit, {
+			...settings,
+			// Remembered and logged as soon as paid: if the process dies mid-run (a worker crash in
+			// queue mode), the log is where the task IDs survive, for Task → Wait.
+			onAccepted: (taskId, task) => {
+				paid.accepted(task, taskId);
+				ctx.logger.info(`APIXO task ${taskId} submitted for item ${task.itemIndex + 1}`, {
+					executionId: ctx.getExecutionId(),
+					taskId,
+				});
+			},
+		});
+		for (const result of submitted) {
+			if (!result.ok && result.problem.state === 'unknown') paid.unknownOutcome(result);
+		}
+	} finally {
+		// However the submits end (a cancel included), what was paid reaches custom data.
+		paid.save();
 	}
 	const held = new Map(plan.refused.map((refusal) => [refusal.itemIndex, refusal.problem]));
 	const results: SubmitResult[] = [

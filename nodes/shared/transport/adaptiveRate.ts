@@ -1,25 +1,34 @@
 /**
- * How fast one execution may send to APIXO, found by itself (AIMD): APIXO documents no limit
- * for this model (older video pages say 10,000 requests a minute) and limits vary by account,
- * so the rate starts modestly, doubles while requests queue and none is refused, is cut
- * multiplicatively on a 429, and then probes upward by small fixed steps after a quiet spell.
+ * How fast one execution may send to APIXO, found by itself: APIXO documents no limit for this
+ * model (older video pages say 10,000 requests a minute) and limits vary by account, so the
+ * rate starts modestly, doubles each round trip while requests queue and none is refused
+ * (slow start), drops on a 429 to what APIXO was letting through, and then probes upward by
+ * small steps after a quiet spell.
  */
 
 /** APIXO's highest documented limit, 10,000 requests a minute: the ceiling unless the user sets one. */
 export const DOCUMENTED_LIMIT_PER_SECOND = 10_000 / 60;
 /**
- * 20/s sustains 200 tasks polled every 10 s, is an eighth of the documented limit, and against
- * a lower account limit costs a quarter second of extra requests before the first 429 says so.
+ * 20/s sustains 200 tasks polled every 10 s and is an eighth of the documented limit; it
+ * doubles only once APIXO has answered a request sent at it, so against a lower account
+ * limit at most a round trip's worth of requests goes out before the first 429 says so.
  */
 export const START_PER_SECOND = 20;
 const MIN_PER_SECOND = 0.5;
-/** While no 429 has been seen, the rate doubles this often if requests are queueing. */
-const RAMP_EVERY_MS = 250;
+/**
+ * Doubling at most this often: a per-second limit refuses nothing before its allowance is
+ * spent, so a faster ramp would only overshoot further before the first 429 arrives.
+ */
+const RAMP_STEP_MS = 100;
 /** After a 429, the rate creeps up only after this long without another one. */
 const PROBE_EVERY_MS = 5000;
-/** A 429 after the ramp costs 15 % of the rate: gentle, because probing steps are small. */
+/** A 429 with no request let through in the last second (a block, not a rate) costs this share. */
 const CUT_FACTOR = 0.85;
+/** Whatever got through, the rate a 429 refused is not tried again at once. */
+const BELOW_REFUSED = 0.95;
 const PROBE_STEP_FRACTION = 0.05;
+/** Spacing exactly at a limit meets it, and any jitter is a 429: this much more per request. */
+const SLACK_MS = 25;
 /** What APIXO let through in the last second, measured over this window. */
 const DELIVERY_WINDOW_MS = 1000;
 
@@ -27,6 +36,9 @@ export class AdaptiveRate {
 	private perSecond: number;
 
 	private ramping = true;
+
+	/** Requests queue for turns: more is asked than the rate allows. */
+	private queueing = false;
 
 	private lastChangeAt: number;
 
@@ -49,41 +61,60 @@ export class AdaptiveRate {
 		return this.perSecond;
 	}
 
-	/** A little slack per request: spacing exactly at a limit meets it, and any jitter is a 429. */
 	get spacingMs(): number {
-		return (1000 + 25) / this.perSecond;
+		return (1000 + SLACK_MS) / this.perSecond;
 	}
 
 	/** A turn was given while others waited: more is asked than the rate allows. */
 	demandExceeded(now: number): void {
-		if (now - this.lastChangeAt < (this.ramping ? RAMP_EVERY_MS : PROBE_EVERY_MS)) return;
-		const raised = this.ramping ? this.perSecond * 2 : this.perSecond + this.probeStep;
-		this.perSecond = Math.min(this.ceilingPerSecond, raised);
-		this.lastChangeAt = now;
+		this.queueing = true;
+		if (this.ramping || now - this.lastChangeAt < PROBE_EVERY_MS) return;
+		this.raiseTo(this.perSecond + this.probeStep, now);
 	}
 
+	/**
+	 * APIXO answered a request sent at `sentAt` without a rate limit. While ramping, an answer to
+	 * a request sent at the current rate proves that rate: double it (once per round trip, at
+	 * most every RAMP_STEP_MS).
+	 */
 	answered(sentAt: number, now: number): void {
 		this.delivered.push(sentAt);
 		while (this.delivered.length > 0 && this.delivered[0] < now - DELIVERY_WINDOW_MS) this.delivered.shift();
+		if (this.ramping && this.queueing && sentAt >= this.lastChangeAt && now - this.lastChangeAt >= RAMP_STEP_MS) {
+			this.raiseTo(this.perSecond * 2, now);
+		}
 	}
 
 	/**
 	 * Returns whether this 429 cut the rate. A 429 for a request sent before the last cut says
-	 * nothing new. Leaving the ramp, the rate drops to what APIXO was letting through, since
-	 * doubling may have overshot by up to twice.
+	 * nothing new. The rate drops to what APIXO let through in the last second, which under a
+	 * per-second limit is the limit itself (the spacing's slack keeps it just below): cutting
+	 * further would only leave the account's allowance unused until the next probe.
 	 */
 	rateLimited(sentAt: number, now: number): boolean {
 		if (sentAt < this.lastCutAt) return false;
-		let cut = this.perSecond * CUT_FACTOR;
-		if (this.ramping) {
-			const lettingThrough = this.delivered.filter((at) => at >= now - DELIVERY_WINDOW_MS).length;
-			cut = Math.min(cut, lettingThrough * 0.95);
-			this.ramping = false;
-		}
-		this.perSecond = Math.max(MIN_PER_SECOND, cut);
-		this.probeStep = Math.max(MIN_PER_SECOND, this.perSecond * PROBE_STEP_FRACTION);
+		const lettingThrough = this.delivered.filter((at) => at >= now - DELIVERY_WINDOW_MS).length;
+		const allowed = lettingThrough > 0 ? lettingThrough : this.perSecond * CUT_FACTOR;
+		this.ramping = false;
+		this.perSecond = Math.max(MIN_PER_SECOND, Math.min(allowed, this.perSecond * BELOW_REFUSED));
+		this.probeStep = Math.max(MIN_PER_SECOND / 10, this.perSecond * PROBE_STEP_FRACTION);
 		this.lastCutAt = now;
 		this.lastChangeAt = now;
 		return true;
+	}
+
+	/**
+	 * When the oldest request APIXO let through in the last second leaves a one-second window:
+	 * under a per-second limit, the first moment a request can be let through again.
+	 */
+	windowFreesAt(now: number): number {
+		const oldest = this.delivered.find((at) => at >= now - DELIVERY_WINDOW_MS);
+		return oldest === undefined ? now : oldest + DELIVERY_WINDOW_MS + SLACK_MS;
+	}
+
+	private raiseTo(perSecond: number, now: number): void {
+		this.perSecond = Math.min(this.ceilingPerSecond, perSecond);
+		this.lastChangeAt = now;
+		this.queueing = false;
 	}
 }

@@ -4,6 +4,8 @@ import { AdaptiveRate, DOCUMENTED_LIMIT_PER_SECOND } from './adaptiveRate';
 
 /** Requests started per event-loop turn: each costs n8n's HTTP stack most of a millisecond. */
 const TURNS_PER_TICK = 10;
+/** The longest Retry-After a per-second rate limit gives. */
+const ONE_SECOND_LIMIT_MS = 1000;
 
 export interface PacingSettings {
 	/**
@@ -61,13 +63,20 @@ export class RequestPacer {
 		this.rate?.answered(sentAt, Date.now());
 	}
 
-	/** APIXO answered 429 (in the HTTP status or the body's code) to a request sent at `sentAt`. */
+	/**
+	 * APIXO answered 429 (in the HTTP status or the body's code) to a request sent at `sentAt`:
+	 * every request waits out Retry-After, bounded by the run's Timeout. Retry-After counts whole
+	 * seconds, so "1" is all a per-second limit can say; then the wait ends as soon as the oldest
+	 * request APIXO let through in the last second leaves the window, which is when that limit
+	 * lets the next one through, instead of a full second for every 429.
+	 */
 	rateLimited(sentAt: number, retryAfterMs: number | undefined): void {
 		const now = Date.now();
 		this.rate?.rateLimited(sentAt, now);
 		if (retryAfterMs === undefined) return;
-		const pause = Math.min(retryAfterMs, this.settings.longestPauseMs);
-		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
+		let until = now + Math.min(retryAfterMs, this.settings.longestPauseMs);
+		if (this.rate && retryAfterMs <= ONE_SECOND_LIMIT_MS) until = Math.min(until, this.rate.windowFreesAt(now));
+		this.pausedUntil = Math.max(this.pausedUntil, until);
 	}
 
 	/**
