@@ -18,9 +18,10 @@ import { startFakeApixo, type FakeApixo } from '../../test/fake-apixo';
 import { N8N_VERSION } from '../e2e/n8n-install';
 import { buildAndPack } from '../e2e/package-under-test';
 import { type Cluster, startCluster, WORKER_CONCURRENCY } from './cluster';
-import { CheckFailed, fakeTaskDuration, type Figures, type QueueContext, seconds } from './kit';
+import { CheckFailed, FAKE_APIXO_SETTINGS, type Figures, type QueueContext, seconds } from './kit';
 import { isAlive } from './n8n-process';
 import { pollBatch, resumeTwenty } from './scenarios-poll-resume';
+import { mainRestart, saveNothingOnSuccess } from './scenarios-production';
 import { triggerCallbacks, workerCrash } from './scenarios-trigger-crash';
 
 interface Scenario {
@@ -34,6 +35,9 @@ const SCENARIOS: Scenario[] = [
 	{ id: 'b', title: '20 resume-mode executions waiting at once', run: resumeTwenty },
 	{ id: 'c', title: 'APIXO Trigger callbacks via the webhook process, redelivered via main 1 s later', run: triggerCallbacks },
 	{ id: 'd', title: 'worker SIGKILLed while polling a 30-item batch, then restarted', run: workerCrash },
+	{ id: 'e', title: 'main restarted while 4 resume-mode batches wait, half their callbacks sent to main while it is down', run: mainRestart },
+	// Last: it restarts every n8n process with the setting, which deletes each execution that succeeds.
+	{ id: 'f', title: 'EXECUTIONS_DATA_SAVE_ON_SUCCESS=none on every process, 4 resume-mode batches', run: saveNothingOnSuccess },
 ];
 
 const lines: string[] = [];
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
 	let fake: FakeApixo | undefined;
 	let cluster: Cluster | undefined;
 	try {
-		fake = await startFakeApixo({ apiKey, taskDurationMs: (input) => fakeTaskDuration(input), balance: 10_000 });
+		fake = await startFakeApixo({ apiKey, ...FAKE_APIXO_SETTINGS });
 		t = Date.now();
 		cluster = await startCluster(tgz, log);
 		const { runDir } = cluster;

@@ -196,7 +196,7 @@ export async function workerCrash(ctx: QueueContext, fig: Figures): Promise<void
 		return status;
 	};
 	await observe();
-	await ctx.cluster.restartWorker(victim);
+	await ctx.cluster.restart(victim);
 	fig.restarted = `pid ${victim.pid}, ready +${seconds(Date.now() - killedAt)}`;
 	// First final status; then keep watching until Bull's own stall detection has had its turn
 	// (lock 60 s + stalled-job check every 30 s, n8n's defaults): does the status change, is it re-run?
