@@ -1,5 +1,5 @@
 /**
- * A whole n8n queue-mode deployment on loopback: PostgreSQL and Redis (services.ts), then
+ * A whole n8n queue-mode deployment on loopback: PostgreSQL and Redis (services/), then
  * `n8n start` (main), one `n8n webhook` and two `n8n worker` processes, each with its own
  * user folder holding our package as n8n's installer lays it out, its own ports, binary data
  * in the database, and N8N_WEBHOOK_URL pointing at the webhook process (production webhooks
@@ -11,13 +11,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { installPackageTarball } from '../e2e/community-package';
-import { childEnv, ensureN8nInstalled, type N8nInstall } from '../e2e/n8n-install';
+import { installPackageTarball } from '../kit/community-package';
+import { childEnv, ensureN8nInstalled, type N8nInstall } from '../kit/n8n-install';
 import { n8nEnv, OWNER } from '../e2e/n8n-instance';
 import { N8nRestClient } from '../e2e/n8n-rest';
 import { N8nProcess, stopAllN8n } from './n8n-process';
 import { QUEUE_LOG_PATTERNS, queueModeEnv, queueProcessEnv, type QueueProcessRole } from './queue-env';
-import { freePort, type PostgresService, type RedisService, startPostgres, startRedis, stopAll as stopServices } from './services';
+import { freePort } from '../kit/processes';
+import { type PostgresService, type RedisService, startPostgres, startRedis, stopAll as stopServices } from './services';
 
 export const WORKER_CONCURRENCY = 10;
 

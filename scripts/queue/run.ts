@@ -15,11 +15,11 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFakeApixo, type FakeApixo } from '../../test/fake-apixo';
-import { N8N_VERSION } from '../e2e/n8n-install';
-import { buildAndPack } from '../e2e/package-under-test';
+import { N8N_VERSION } from '../kit/n8n-install';
+import { buildAndPack } from '../kit/package-under-test';
 import { type Cluster, startCluster, WORKER_CONCURRENCY } from './cluster';
 import { CheckFailed, FAKE_APIXO_SETTINGS, type Figures, type QueueContext, seconds } from './kit';
-import { isAlive } from './n8n-process';
+import { isAlive } from '../kit/processes';
 import { pollBatch, resumeTwenty } from './scenarios-poll-resume';
 import { mainRestart, saveNothingOnSuccess } from './scenarios-production';
 import { triggerCallbacks, workerCrash } from './scenarios-trigger-crash';
@@ -80,9 +80,8 @@ async function runScenario(ctx: QueueContext, scenario: Scenario): Promise<void>
 async function main(): Promise<void> {
 	const runStarted = Date.now();
 	let t = Date.now();
-	const { tgz, dir: packDir } = buildAndPack();
+	const { tgz } = buildAndPack();
 	timings.push(['npm run build + npm pack', Date.now() - t]);
-	process.on('exit', () => rmSync(packDir, { recursive: true, force: true }));
 	const apiKey = `queue-e2e-${randomBytes(8).toString('hex')}`;
 	let fake: FakeApixo | undefined;
 	let cluster: Cluster | undefined;
@@ -92,7 +91,7 @@ async function main(): Promise<void> {
 		cluster = await startCluster(tgz, log);
 		const { runDir } = cluster;
 		// Interrupted (SIGINT) or crashed: n8n-process.ts (registered earlier, so it runs first) and
-		// services.ts kill their processes by pid; the run folder goes too, unless a check failed.
+		// services/ kill their processes by pid; the run folder goes too, unless a check failed.
 		process.on('exit', () => {
 			if (failed === 0 && process.env.QUEUE_E2E_KEEP !== '1') rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 		});
@@ -120,7 +119,6 @@ async function main(): Promise<void> {
 		const services = cluster ? [cluster.pg, cluster.redis] : [];
 		const servicePids = services.flatMap((s) => s.pids());
 		await cluster?.stop(failed > 0);
-		rmSync(packDir, { recursive: true, force: true });
 		timings.push(['stop everything', Date.now() - t]);
 		const left = [...processes.flatMap((p) => p.alivePids()), ...servicePids.filter((pid) => isAlive(pid))];
 		if (cluster) {
