@@ -11,14 +11,14 @@
  * Env: DEV_PORT (5678) the editor's port; DEV_TASK_SECONDS (8) how long the fake renders.
  */
 import { randomBytes } from 'node:crypto';
-import { type FSWatcher, mkdirSync, mkdtempSync, readdirSync, rmSync, watch } from 'node:fs';
-import os from 'node:os';
+import { type FSWatcher, mkdirSync, readdirSync, watch } from 'node:fs';
 import path from 'node:path';
 import { startFakeApixo, type FakeApixo } from '../../test/fake-apixo';
 import { type Environment, prepareExample } from '../e2e/examples';
-import { ensureN8nInstalled } from '../e2e/n8n-install';
+import { ensureN8nInstalled } from '../kit/n8n-install';
 import { N8nInstance, OWNER, stopAllInstances } from '../e2e/n8n-instance';
-import { buildAndPack, REPO_ROOT } from '../e2e/package-under-test';
+import { buildAndPack, REPO_ROOT } from '../kit/package-under-test';
+import { makeTempDir } from '../kit/temp-dirs';
 
 const PORT = Number(process.env.DEV_PORT ?? 5678);
 const TASK_MS = Number(process.env.DEV_TASK_SECONDS ?? 8) * 1000;
@@ -27,10 +27,9 @@ const WATCHED = ['nodes', 'credentials'];
 const SETTLE_MS = 400;
 
 const apiKey = `dev-${randomBytes(12).toString('hex')}`;
-const userFolder = mkdtempSync(path.join(os.tmpdir(), 'n8n-dev-'));
+const userFolder = makeTempDir('n8n-dev-');
 // n8n encrypts credentials with this key: the same one for every restart of this session.
 const n8nEnv = { N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'), N8N_SSRF_PROTECTION_ENABLED: 'false' };
-const tempDirs: string[] = [userFolder];
 const watchers: FSWatcher[] = [];
 let fake: FakeApixo | undefined;
 let n8n: N8nInstance | undefined;
@@ -40,11 +39,9 @@ function log(message: string): void {
 	console.log(`[dev] ${message}`);
 }
 
-/** Builds and packs the working tree; the previous tarball's folder is dropped. */
+/** Builds and packs the working tree. */
 function pack(): string {
-	const packed = buildAndPack();
-	tempDirs.push(packed.dir);
-	return packed.tgz;
+	return buildAndPack().tgz;
 }
 
 async function startN8n(tgz: string): Promise<N8nInstance> {
@@ -124,16 +121,12 @@ async function shutDown(signal: string, exitCode = 0): Promise<void> {
 	clearTimeout(rebuildTimer);
 	for (const watcher of watchers) watcher.close();
 	await Promise.allSettled([stopAllInstances(), fake?.close()]);
-	for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 	log('stopped');
 	process.exit(exitCode);
 }
 
 async function main(): Promise<void> {
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutDown(signal));
-	process.once('exit', () => {
-		for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-	});
 
 	ensureN8nInstalled();
 	log('building and packing the package');

@@ -2,7 +2,7 @@
  * `npm run e2e:editor` (issue #6): our package in the real, pinned n8n editor, seen through a
  * headless Chromium.
  *
- *   1. packs the built package (`npm pack`; the npm script builds first), starts n8n with it
+ *   1. builds and packs the package (scripts/kit/package-under-test.ts), starts n8n with it
  *      (scripts/e2e/n8n-instance.ts), adds an APIXO API credential and two workflows over REST;
  *   2. starts /usr/bin/chromium (scripts/e2e-editor/chromium.ts), signs in through the login
  *      form, opens each workflow and the node's panel;
@@ -15,8 +15,7 @@
  * Env: E2E_EDITOR_TIMEOUT_MS (whole run, default 600000), E2E_EDITOR_IMAGES (default docs/images).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { N8nInstance, OWNER } from '../e2e/n8n-instance';
@@ -32,7 +31,8 @@ import {
 	VIDEO_OPTIONS,
 	WAIT_MODES,
 } from './expectations';
-import { createFixtures, KLING, packPackage, REPO, TRIGGER, TRIGGER_WEBHOOK_ID } from './fixtures';
+import { buildAndPack, REPO_ROOT as REPO } from '../kit/package-under-test';
+import { createFixtures, KLING, TRIGGER, TRIGGER_WEBHOOK_ID } from './fixtures';
 
 const IMAGES = path.resolve(REPO, process.env.E2E_EDITOR_IMAGES ?? 'docs/images');
 const FAILURES = path.join(REPO, '.e2e', 'editor');
@@ -54,7 +54,6 @@ async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
 
 async function main(): Promise<number> {
 	const startedAt = Date.now();
-	const packDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-editor-pack-'));
 	let n8n: N8nInstance | undefined;
 	let chromium: ChromiumSession | undefined;
 	let page: Page | undefined;
@@ -86,7 +85,6 @@ async function main(): Promise<number> {
 					stoppedN8n = true;
 				}),
 			]);
-			rmSync(packDir, { recursive: true, force: true });
 		})();
 		await stopping;
 	};
@@ -99,7 +97,6 @@ async function main(): Promise<number> {
 			}
 			rmSync(n8n.userFolder, { recursive: true, force: true });
 		}
-		rmSync(packDir, { recursive: true, force: true });
 	});
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.once(signal, () => {
@@ -117,7 +114,7 @@ async function main(): Promise<number> {
 	watchdog.unref();
 
 	try {
-		const tgz = await timed('pack', () => packPackage(packDir));
+		const { tgz } = await timed('pack', () => buildAndPack());
 		// The URL n8n shows for webhooks (and nothing else here): a public-looking one for the docs.
 		n8n = await timed('n8n start', async () => await N8nInstance.start({ packages: [tgz], env: { WEBHOOK_URL: PUBLIC_WEBHOOK_BASE } }));
 		console.log(`n8n ${n8n.install.n8nVersion} at ${n8n.baseUrl} (pid ${n8n.pid}) with ${path.basename(tgz)}`);

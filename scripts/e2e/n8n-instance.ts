@@ -12,11 +12,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { installPackageTarball, type InstalledPackage } from './community-package';
-import { childEnv, ensureN8nInstalled, N8N_VERSION, type N8nInstall } from './n8n-install';
+import { installPackageTarball, type InstalledPackage } from '../kit/community-package';
+import { childEnv, ensureN8nInstalled, N8N_VERSION, type N8nInstall } from '../kit/n8n-install';
+import { freePort, killGroup, sleep } from '../kit/processes';
 import { N8nRestClient } from './n8n-rest';
 
 export interface N8nStartOptions {
@@ -158,14 +158,14 @@ export class N8nInstance {
 
 	private async terminate(): Promise<void> {
 		if (this.child.exitCode === null && this.child.signalCode === null) {
-			killGroup(this.child, 'SIGTERM');
+			killGroup(this.child.pid, 'SIGTERM');
 			const killed = await Promise.race([this.exited.then(() => true), sleep(15_000).then(() => false)]);
 			if (!killed) {
-				killGroup(this.child, 'SIGKILL');
+				killGroup(this.child.pid, 'SIGKILL');
 				await this.exited;
 			}
 		}
-		killGroup(this.child, 'SIGKILL'); // leftover task runners in the group, if any
+		killGroup(this.child.pid, 'SIGKILL'); // leftover task runners in the group, if any
 	}
 
 	private async waitUntilReady(timeoutMs: number): Promise<void> {
@@ -238,30 +238,6 @@ export function n8nEnv(userFolder: string, port: number, brokerPort: number): Re
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 	};
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// group already gone
-	}
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 let handlersRegistered = false;

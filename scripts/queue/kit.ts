@@ -31,6 +31,15 @@ export function fakeTaskDuration(input: KlingInput): number {
 	return Number(/\[ms=(\d+)\]/.exec(prompt)?.[1] ?? 3000);
 }
 
+/**
+ * The fake APIXO of these scenarios: render times from the prompts, and APIXO's documented
+ * callback timeout (an answer within 30 s counts as delivered; n8n, busy with twenty callbacks
+ * at once, has taken more than 5 s to read one) and retries (30 s, 2 min, 10 min after a failed
+ * delivery), 10× faster: the last retry comes 75 s after the first try, later than a restart of
+ * main takes here, and after n8n's "Database is not ready!" spells under a burst of callbacks.
+ */
+export const FAKE_APIXO_SETTINGS = { taskDurationMs: fakeTaskDuration, balance: 10_000, callbackTimeoutMs: 30_000, callbackRetryDelayMs: 3000 };
+
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
 	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	const text = await res.text();

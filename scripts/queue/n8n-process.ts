@@ -12,9 +12,10 @@
  * process exits, whatever the reason, and on SIGINT/SIGTERM/SIGHUP.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { N8nInstall } from '../e2e/n8n-install';
+import type { N8nInstall } from '../kit/n8n-install';
+import { descendants, groupMembers, isAlive, sleep, tryKill } from '../kit/processes';
 import { QUEUE_COMMANDS, type QueueProcessRole } from './queue-env';
 import { stopAll as stopServices } from './services';
 
@@ -195,68 +196,8 @@ export class N8nProcess {
 
 	/** Pids of this process and its descendants that are still alive. */
 	alivePids(): number[] {
-		return this.pidHistory.flatMap((pid) => (isAlive(pid) ? [pid, ...descendants(pid)] : descendantsOfDead(pid)));
+		return this.pidHistory.flatMap((pid) => (isAlive(pid) ? [pid, ...descendants(pid)] : groupMembers(pid)));
 	}
-}
-
-/** Live processes whose parent chain leads to `root`. */
-export function descendants(root: number): number[] {
-	const parents = new Map<number, number>();
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		const stat = readStat(Number(entry));
-		if (stat && stat.state !== 'Z') parents.set(Number(entry), stat.ppid);
-	}
-	const found: number[] = [];
-	const queue = [root];
-	while (queue.length) {
-		const parent = queue.shift() as number;
-		for (const [pid, ppid] of parents) {
-			if (ppid === parent && !found.includes(pid)) {
-				found.push(pid);
-				queue.push(pid);
-			}
-		}
-	}
-	return found;
-}
-
-/** Processes still in the process group of a dead leader (orphans keep their pgid). */
-function descendantsOfDead(pgid: number): number[] {
-	const found: number[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		const stat = readStat(Number(entry));
-		if (stat && stat.state !== 'Z' && stat.pgrp === pgid) found.push(Number(entry));
-	}
-	return found;
-}
-
-function readStat(pid: number): { state: string; ppid: number; pgrp: number } | undefined {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return { state: rest[0], ppid: Number(rest[1]), pgrp: Number(rest[2]) };
-	} catch {
-		return undefined;
-	}
-}
-
-export function isAlive(pid: number): boolean {
-	const stat = readStat(pid);
-	return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
-}
-
-function tryKill(pid: number, signal: NodeJS.Signals): void {
-	try {
-		process.kill(pid, signal);
-	} catch {
-		// gone
-	}
-}
-
-export function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Synchronously kills every n8n process started here (for exit paths). */
@@ -278,7 +219,7 @@ function registerExitHandlers(): void {
 	process.on('exit', killAllN8nNow);
 	const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		// Kill n8n at once (by pid), then PostgreSQL/Redis (services.ts), then exit.
+		// Kill n8n at once (by pid), then PostgreSQL/Redis (services/), then exit.
 		process.once(signal, () => {
 			process.stderr.write(`[queue-e2e] ${signal}: killing n8n processes, stopping services\n`);
 			killAllN8nNow();

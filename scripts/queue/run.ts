@@ -15,12 +15,13 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFakeApixo, type FakeApixo } from '../../test/fake-apixo';
-import { N8N_VERSION } from '../e2e/n8n-install';
-import { buildAndPack } from '../e2e/package-under-test';
+import { N8N_VERSION } from '../kit/n8n-install';
+import { buildAndPack } from '../kit/package-under-test';
 import { type Cluster, startCluster, WORKER_CONCURRENCY } from './cluster';
-import { CheckFailed, fakeTaskDuration, type Figures, type QueueContext, seconds } from './kit';
-import { isAlive } from './n8n-process';
+import { CheckFailed, FAKE_APIXO_SETTINGS, type Figures, type QueueContext, seconds } from './kit';
+import { isAlive } from '../kit/processes';
 import { pollBatch, resumeTwenty } from './scenarios-poll-resume';
+import { mainRestart, saveNothingOnSuccess } from './scenarios-production';
 import { triggerCallbacks, workerCrash } from './scenarios-trigger-crash';
 
 interface Scenario {
@@ -34,6 +35,9 @@ const SCENARIOS: Scenario[] = [
 	{ id: 'b', title: '20 resume-mode executions waiting at once', run: resumeTwenty },
 	{ id: 'c', title: 'APIXO Trigger callbacks via the webhook process, redelivered via main 1 s later', run: triggerCallbacks },
 	{ id: 'd', title: 'worker SIGKILLed while polling a 30-item batch, then restarted', run: workerCrash },
+	{ id: 'e', title: 'main restarted while 4 resume-mode batches wait, half their callbacks sent to main while it is down', run: mainRestart },
+	// Last: it restarts every n8n process with the setting, which deletes each execution that succeeds.
+	{ id: 'f', title: 'EXECUTIONS_DATA_SAVE_ON_SUCCESS=none on every process, 4 resume-mode batches', run: saveNothingOnSuccess },
 ];
 
 const lines: string[] = [];
@@ -76,19 +80,18 @@ async function runScenario(ctx: QueueContext, scenario: Scenario): Promise<void>
 async function main(): Promise<void> {
 	const runStarted = Date.now();
 	let t = Date.now();
-	const { tgz, dir: packDir } = buildAndPack();
+	const { tgz } = buildAndPack();
 	timings.push(['npm run build + npm pack', Date.now() - t]);
-	process.on('exit', () => rmSync(packDir, { recursive: true, force: true }));
 	const apiKey = `queue-e2e-${randomBytes(8).toString('hex')}`;
 	let fake: FakeApixo | undefined;
 	let cluster: Cluster | undefined;
 	try {
-		fake = await startFakeApixo({ apiKey, taskDurationMs: (input) => fakeTaskDuration(input), balance: 10_000 });
+		fake = await startFakeApixo({ apiKey, ...FAKE_APIXO_SETTINGS });
 		t = Date.now();
 		cluster = await startCluster(tgz, log);
 		const { runDir } = cluster;
 		// Interrupted (SIGINT) or crashed: n8n-process.ts (registered earlier, so it runs first) and
-		// services.ts kill their processes by pid; the run folder goes too, unless a check failed.
+		// services/ kill their processes by pid; the run folder goes too, unless a check failed.
 		process.on('exit', () => {
 			if (failed === 0 && process.env.QUEUE_E2E_KEEP !== '1') rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 		});
@@ -116,7 +119,6 @@ async function main(): Promise<void> {
 		const services = cluster ? [cluster.pg, cluster.redis] : [];
 		const servicePids = services.flatMap((s) => s.pids());
 		await cluster?.stop(failed > 0);
-		rmSync(packDir, { recursive: true, force: true });
 		timings.push(['stop everything', Date.now() - t]);
 		const left = [...processes.flatMap((p) => p.alivePids()), ...servicePids.filter((pid) => isAlive(pid))];
 		if (cluster) {

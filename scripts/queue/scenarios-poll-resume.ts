@@ -153,7 +153,7 @@ export async function resumeTwenty(ctx: QueueContext, fig: Figures): Promise<voi
 	const retried = ctx.fake.stats.callbacks.filter((c) => executionOfTask.has(c.taskId) && c.status !== 200);
 	if (retried.length) {
 		ctx.notes.push(
-			`(b) callback attempts not answered 200 (0 = no answer within the fake's 5 s callback timeout, or a network error), retried by the fake:\n` +
+			`(b) callback attempts not answered 200 (0 = no answer within APIXO's 30 s callback timeout, or a network error), retried by the fake:\n` +
 				retried.map((c) => `    ${c.taskId} (execution ${executionOfTask.get(c.taskId)}${doubled.some((t) => t.taskId === c.taskId) ? ', doubled' : ''}): attempt ${c.attempt} → ${c.status}`).join('\n'),
 		);
 	}

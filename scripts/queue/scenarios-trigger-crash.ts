@@ -28,7 +28,7 @@ import {
 	durationTag,
 } from './kit';
 import { batchPrompts, batchWorkflow } from './scenarios-poll-resume';
-import { redisCommand } from './resp';
+import { connectRedis } from './redis-client';
 import { requestWorkerStatus } from './worker-status';
 import { callbackSubmitWorkflow, KLING, PATHS, TRIGGER_WEBHOOK_ID, triggerWorkflow } from './workflows';
 
@@ -151,17 +151,20 @@ const OBSERVE_MS = 130_000;
 
 /** Where Bull has the job: its list and, once failed, why. */
 async function bullJobState(ctx: QueueContext, jobId: string): Promise<string> {
-	const { host, port } = ctx.cluster.redis;
-	const q = async (args: Array<string | number>) => await redisCommand(host, port, args);
-	const [reason] = ((await q(['HMGET', `bull:jobs:${jobId}`, 'failedReason'])) as Array<string | null>) ?? [];
-	if ((await q(['ZSCORE', 'bull:jobs:failed', jobId])) !== null) return `failed ("${reason ?? ''}")`;
-	if ((await q(['ZSCORE', 'bull:jobs:completed', jobId])) !== null) return 'completed';
-	if ((await q(['LPOS', 'bull:jobs:active', jobId])) !== null) {
-		const lock = await q(['PTTL', `bull:jobs:${jobId}:lock`]);
-		return `active (lock ${typeof lock === 'number' && lock > 0 ? `${Math.round(lock / 1000)} s left` : 'expired'})`;
+	const redis = await connectRedis(ctx.cluster.redis);
+	try {
+		const [reason] = await redis.hmget(`bull:jobs:${jobId}`, 'failedReason');
+		if ((await redis.zscore('bull:jobs:failed', jobId)) !== null) return `failed ("${reason ?? ''}")`;
+		if ((await redis.zscore('bull:jobs:completed', jobId)) !== null) return 'completed';
+		if ((await redis.call('LPOS', 'bull:jobs:active', jobId)) !== null) {
+			const lock = await redis.pttl(`bull:jobs:${jobId}:lock`);
+			return `active (lock ${lock > 0 ? `${Math.round(lock / 1000)} s left` : 'expired'})`;
+		}
+		if ((await redis.call('LPOS', 'bull:jobs:wait', jobId)) !== null) return 'waiting';
+		return (await redis.exists(`bull:jobs:${jobId}`)) === 1 ? 'job hash only' : 'removed';
+	} finally {
+		redis.disconnect();
 	}
-	if ((await q(['LPOS', 'bull:jobs:wait', jobId])) !== null) return 'waiting';
-	return (await q(['EXISTS', `bull:jobs:${jobId}`])) === 1 ? 'job hash only' : 'removed';
 }
 
 /** (d) */
@@ -196,7 +199,7 @@ export async function workerCrash(ctx: QueueContext, fig: Figures): Promise<void
 		return status;
 	};
 	await observe();
-	await ctx.cluster.restartWorker(victim);
+	await ctx.cluster.restart(victim);
 	fig.restarted = `pid ${victim.pid}, ready +${seconds(Date.now() - killedAt)}`;
 	// First final status; then keep watching until Bull's own stall detection has had its turn
 	// (lock 60 s + stalled-job check every 30 s, n8n's defaults): does the status change, is it re-run?

@@ -1,6 +1,6 @@
 /**
- * Smoke test of scripts/queue/services.ts: installs PostgreSQL and Redis if missing,
- * starts both, proves them (a table through psql; SET/GET and pub/sub over raw RESP),
+ * Smoke test of scripts/queue/services/: installs PostgreSQL and Redis if missing,
+ * starts both, proves them (a table through psql; SET/GET and pub/sub with ioredis),
  * prints timings, stops them, and checks by pid that no process of theirs is left.
  *
  *   ts-node --transpile-only scripts/queue/smoke-services.ts
@@ -9,18 +9,10 @@
  * (to try the signal handling by hand).
  */
 import { existsSync } from 'node:fs';
-import {
-	ensureServicePackages,
-	isProcessAlive,
-	type PostgresService,
-	queueModeEnv,
-	readProcStat,
-	type RedisService,
-	startPostgres,
-	startRedis,
-	stopAll,
-} from './services';
-import { RespClient, type RespValue, withTimeout } from './resp';
+import { isAlive, readProcStat } from '../kit/processes';
+import { withTimeout } from '../e2e/scenario-kit';
+import { connectRedis } from './redis-client';
+import { ensureServicePackages, type PostgresService, queueModeEnv, type RedisService, startPostgres, startRedis, stopAll } from './services';
 
 let passed = 0;
 let failed = 0;
@@ -50,34 +42,29 @@ async function provePostgres(pg: PostgresService): Promise<void> {
 }
 
 async function proveRedis(redis: RedisService): Promise<void> {
-	const client = await RespClient.connect(redis.host, redis.port);
+	const client = await connectRedis(redis);
 	try {
-		const set = await client.call('SET', 'smoke:key', 'hello queue');
-		const get = await client.call('GET', 'smoke:key');
-		check('redis: SET/GET over raw RESP', set === 'OK' && get === 'hello queue', `${String(set)} / ${String(get)}`);
-		const config = (await client.call('CONFIG', 'GET', 'save')) as RespValue[];
-		const aof = (await client.call('CONFIG', 'GET', 'appendonly')) as RespValue[];
-		check('redis: no persistence', config[1] === '' && aof[1] === 'no', `save=${JSON.stringify(config[1])} appendonly=${String(aof[1])}`);
+		const set = await client.set('smoke:key', 'hello queue');
+		const get = await client.get('smoke:key');
+		check('redis: SET/GET', set === 'OK' && get === 'hello queue', `${String(set)} / ${String(get)}`);
+		const [, save] = (await client.config('GET', 'save')) as string[];
+		const [, aof] = (await client.config('GET', 'appendonly')) as string[];
+		check('redis: no persistence', save === '' && aof === 'no', `save=${JSON.stringify(save)} appendonly=${String(aof)}`);
 	} finally {
-		client.close();
+		client.disconnect();
 	}
 	// pub/sub, as n8n's main/webhook/workers use it
-	let received: (value: RespValue[]) => void = () => undefined;
-	const message = new Promise<RespValue[]>((resolve) => (received = resolve));
-	const subscriber = await RespClient.connect(redis.host, redis.port, {
-		onMessage: (push) => {
-			if (push[0] === 'message') received(push);
-		},
-	});
-	const publisher = await RespClient.connect(redis.host, redis.port);
+	const subscriber = await connectRedis(redis);
+	const publisher = await connectRedis(redis);
 	try {
-		await subscriber.call('SUBSCRIBE', 'smoke:channel');
-		const receivers = await publisher.call('PUBLISH', 'smoke:channel', '{"hello":"workers"}');
-		const push = await withTimeout(message, 2000, 'pub/sub message');
-		check('redis: PUBLISH/SUBSCRIBE', receivers === 1 && push[2] === '{"hello":"workers"}', `${String(receivers)} receiver(s)`);
+		const message = new Promise<string>((resolve) => subscriber.on('message', (_channel: string, text: string) => resolve(text)));
+		await subscriber.subscribe('smoke:channel');
+		const receivers = await publisher.publish('smoke:channel', '{"hello":"workers"}');
+		const text = await withTimeout(message, 2000, 'pub/sub message');
+		check('redis: PUBLISH/SUBSCRIBE', receivers === 1 && text === '{"hello":"workers"}', `${String(receivers)} receiver(s)`);
 	} finally {
-		subscriber.close();
-		publisher.close();
+		subscriber.disconnect();
+		publisher.disconnect();
 	}
 }
 
@@ -120,7 +107,7 @@ async function main(): Promise<void> {
 
 	const [, stopMs] = await timed(async () => await Promise.all([pg.stop(), redis.stop()]));
 	process.stdout.write(`stop: ${stopMs} ms\n`);
-	const left = processes.filter((p) => isProcessAlive(p.pid, p.start));
+	const left = processes.filter((p) => isAlive(p.pid, p.start));
 	check('stop: no process left (by pid)', left.length === 0, left.length ? `alive: ${left.map((p) => p.pid).join(',')}` : `${processes.length} processes gone`);
 	check('stop: run folders removed', !existsSync(pg.runDir) && !existsSync(redis.runDir));
 }

@@ -16,7 +16,7 @@
  * (/.dockerenv exists, as on this machine), else `worker-<random>`: in a container all
  * workers on one host answer with the same senderId, so tell them apart by count, not id.
  */
-import { RespClient, type RespValue } from './resp';
+import { connectRedis } from './redis-client';
 
 export interface RunningJobSummary {
 	executionId: string;
@@ -53,26 +53,23 @@ export async function requestWorkerStatus(redis: { host: string; port: number },
 	const statuses: WorkerStatus[] = [];
 	let done: () => void = () => undefined;
 	const enough = new Promise<void>((resolve) => (done = resolve));
-	const subscriber = await RespClient.connect(redis.host, redis.port, {
-		onMessage: (push: RespValue[]) => {
-			if (push[0] !== 'message' || typeof push[2] !== 'string') return;
-			let msg: { response?: string; payload?: WorkerStatus & { requestingUserId?: string } };
-			try {
-				msg = JSON.parse(push[2]) as typeof msg;
-			} catch {
-				return;
-			}
-			if (msg.response !== 'response-to-get-worker-status' || msg.payload?.requestingUserId !== requestingUserId) return;
-			statuses.push(msg.payload);
-			if (options.expectWorkers !== undefined && statuses.length >= options.expectWorkers) done();
-		},
+	const subscriber = await connectRedis(redis);
+	subscriber.on('message', (_channel: string, text: string) => {
+		let msg: { response?: string; payload?: WorkerStatus & { requestingUserId?: string } };
+		try {
+			msg = JSON.parse(text) as typeof msg;
+		} catch {
+			return;
+		}
+		if (msg.response !== 'response-to-get-worker-status' || msg.payload?.requestingUserId !== requestingUserId) return;
+		statuses.push(msg.payload);
+		if (options.expectWorkers !== undefined && statuses.length >= options.expectWorkers) done();
 	});
-	const publisher = await RespClient.connect(redis.host, redis.port);
+	const publisher = await connectRedis(redis);
 	let timer: NodeJS.Timeout | undefined;
 	try {
-		await subscriber.call('SUBSCRIBE', `${prefix}:n8n.worker-response`);
-		await publisher.call(
-			'PUBLISH',
+		await subscriber.subscribe(`${prefix}:n8n.worker-response`);
+		await publisher.publish(
 			`${prefix}:n8n.commands`,
 			JSON.stringify({
 				command: 'get-worker-status',
@@ -86,7 +83,7 @@ export async function requestWorkerStatus(redis: { host: string; port: number },
 		return statuses;
 	} finally {
 		if (timer) clearTimeout(timer);
-		subscriber.close();
-		publisher.close();
+		subscriber.disconnect();
+		publisher.disconnect();
 	}
 }

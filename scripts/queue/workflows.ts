@@ -14,6 +14,8 @@ export const PATHS = {
 	batch: 'queue-e2e-batch',
 	resume: 'queue-e2e-resume',
 	callbackSubmit: 'queue-e2e-callback-submit',
+	mainRestart: 'queue-e2e-main-restart',
+	saveNothing: 'queue-e2e-save-nothing',
 } as const;
 /** The APIXO Trigger's webhookId: its URL is <N8N_WEBHOOK_URL>webhook/<id>/apixo. */
 export const TRIGGER_WEBHOOK_ID = 'queue-e2e-apixo-trigger';
@@ -98,6 +100,32 @@ export function resumeWorkflow(credential: Credential): Workflow {
 			noOp('After resume'),
 		],
 		connections: chain('Webhook', KLING, 'After resume'),
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * (e), (f): POST { prompts } → one item per prompt → Kling in resume mode (one waiting execution
+ * per batch) → each video written to `<filesDir>/<execution id>-<row>-<task id>.mp4`, so a batch can be
+ * checked even when n8n keeps nothing of a successful execution.
+ */
+export function resumeBatchWorkflow(credential: Credential, path: string, filesDir: string): Workflow {
+	return {
+		name: `queue e2e: resume batch (${path})`,
+		nodes: [
+			webhookNode(path),
+			codeNode('Prompts', PROMPTS_FROM_BODY),
+			klingNode(credential, { waitMode: 'resume', options: { timeout: 600, allowPrivateCallbackUrl: true } }),
+			{
+				id: 'write-video',
+				name: 'Write video',
+				type: 'n8n-nodes-base.readWriteFile',
+				typeVersion: 1,
+				position: [660, 0],
+				parameters: { operation: 'write', fileName: `=${filesDir}/{{ $execution.id }}-{{ $itemIndex }}-{{ $json.taskId }}.mp4`, dataPropertyName: 'data', options: {} },
+			},
+		],
+		connections: chain('Webhook', 'Prompts', KLING, 'Write video'),
 		settings: { executionOrder: 'v1' },
 	};
 }
