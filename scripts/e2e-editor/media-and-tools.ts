@@ -156,7 +156,7 @@ async function outputAfterRun(run: CheckRun, ui: EditorPage, n8n: N8nInstance, f
 		await ui.openNode(kling);
 		onOpenNode(kling);
 		await displayMode(ui, 'JSON');
-		await ui.ndv.locator(OUTPUT).getByText('"videoUrl"').first().waitFor();
+		await ui.ndv.getByText('videoUrl').first().waitFor();
 		const [task] = fake.tasks.values();
 		assert(task, 'the fake APIXO received no task');
 		return `task ${task.taskId}`;
@@ -166,14 +166,13 @@ async function outputAfterRun(run: CheckRun, ui: EditorPage, n8n: N8nInstance, f
 		return `${size.width}×${size.height}`;
 	});
 	await run.check(`Output panel, Binary: the video file and its preview; screenshots ${shot('output-binary.png')}, ${shot('output-video-preview.png')}`, async () => {
-		const output = ui.ndv.locator(OUTPUT);
 		await displayMode(ui, 'Binary');
-		const file = output.locator('[data-test-id=ndv-binary-data]').first();
+		const file = ui.ndv.locator('[data-test-id^=ndv-binary-data_]').first();
 		await file.waitFor();
 		const text = (await file.innerText()).replace(/\s+/g, ' ').trim();
 		assert(/\.mp4/.test(text) && /video\/mp4/.test(text), `the binary tab shows "${text}"`);
 		await ui.screenshotNdv(path.join(images, 'output-binary.png'));
-		await output.locator('[data-test-id=ndv-view-binary-data]').first().click();
+		await ui.ndv.locator('[data-test-id=ndv-view-binary-data]').first().click();
 		const video = ui.page.locator('video').first();
 		await video.waitFor();
 		await ui.page.waitForTimeout(500);
@@ -182,11 +181,9 @@ async function outputAfterRun(run: CheckRun, ui: EditorPage, n8n: N8nInstance, f
 	});
 }
 
-const OUTPUT = '[data-test-id=ndv-output-panel]';
-
-/** Picks how the output panel shows the items (Schema, Table, JSON, Binary). */
+/** Picks how the output panel shows the items; its switch (Schema, Table, JSON, Binary) is the NDV's last. */
 async function displayMode(ui: EditorPage, mode: string): Promise<void> {
-	await ui.ndv.locator(`${OUTPUT} [data-test-id=ndv-run-data-display-mode]`).getByText(mode, { exact: true }).click();
+	await ui.ndv.getByText(mode, { exact: true }).last().click();
 }
 
 async function waitForExecution(n8n: N8nInstance, workflowId: string, timeoutMs = 60_000): Promise<string> {
