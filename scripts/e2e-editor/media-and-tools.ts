@@ -8,9 +8,9 @@ import type { FakeApixo } from '../../test/fake-apixo';
 import { startFakeApixo } from '../../test/fake-apixo';
 import { readExample } from '../e2e/examples';
 import type { N8nInstance } from '../e2e/n8n-instance';
+import { REPO_ROOT as REPO } from '../e2e/package-under-test';
 import { assert, type CheckRun, expectHidden, expectShown } from './checks';
 import type { EditorPage } from './editor';
-import { REPO } from './fixtures';
 
 const RUN_WORKFLOW = 'Kling run (e2e editor)';
 
