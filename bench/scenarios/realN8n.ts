@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 
 import { N8nInstance } from '../../scripts/e2e/n8n-instance';
 import { nodeOutput } from '../../scripts/e2e/n8n-rest';
-import { buildAndPack } from '../../scripts/e2e/package-under-test';
+import { buildAndPack } from '../../scripts/kit/package-under-test';
 import type { RemoteFake } from '../fake/remoteFake';
 import { API_KEY } from '../fake/protocol';
 import { promptOf } from '../kling';

@@ -56,7 +56,8 @@ export class EditorPage {
 
 	/** Signs in through the login form, as a user would. */
 	async signIn(email: string, password: string): Promise<void> {
-		await this.page.goto(`${this.baseUrl}/signin`);
+		// The first page load fetches the whole editor bundle: slow on a busy machine.
+		await this.page.goto(`${this.baseUrl}/signin`, { timeout: 60_000 });
 		await this.page.locator('[data-test-id=emailOrLdapLoginId] input').fill(email);
 		await this.page.locator('[data-test-id=password] input').fill(password);
 		await this.page.locator('[data-test-id=form-submit-button]').click();

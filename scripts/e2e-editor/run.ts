@@ -33,6 +33,7 @@ import {
 } from './expectations';
 import { buildAndPack, REPO_ROOT as REPO } from '../kit/package-under-test';
 import { createFixtures, KLING, TRIGGER, TRIGGER_WEBHOOK_ID } from './fixtures';
+import { checkMediaAndTools } from './media-and-tools';
 
 const IMAGES = path.resolve(REPO, process.env.E2E_EDITOR_IMAGES ?? 'docs/images');
 const FAILURES = path.join(REPO, '.e2e', 'editor');
@@ -133,6 +134,7 @@ async function main(): Promise<number> {
 			await ui.signIn(OWNER.email, OWNER.password);
 			return `landed on ${new URL(ui.page.url()).pathname}`;
 		});
+		await checkMediaAndTools(run, ui, n8n, IMAGES, (name) => (openNodeName = name));
 
 		await run.check(`open the workflow and the "${KLING}" node panel`, async () => {
 			await ui.openWorkflow(klingWorkflowId);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './package-under-test';
+import { REPO_ROOT } from '../kit/package-under-test';
 
 export const KLING_TYPE = 'n8n-nodes-apixo.apixoKling';
 export const TRIGGER_TYPE = 'n8n-nodes-apixo.apixoTrigger';

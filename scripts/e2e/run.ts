@@ -14,16 +14,18 @@
  *
  * One line per check (PASS/FAIL with figures), then `<n> passed, <m> failed`; exit 1 on
  * any failure. Everything started here is stopped by process id, also on SIGINT/SIGTERM.
- * Env: E2E_KEEP_N8N=1 keeps n8n's folder (log, database, written videos).
+ * Env: E2E_KEEP_N8N=1 keeps n8n's folder (log, database, written videos); E2E_ONLY=<regex> runs
+ * only the scenarios of the first list whose names match (with E2E_SKIP_FIELD=1: nothing else).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startFakeApixo, type FakeApixo } from '../../test/fake-apixo';
 import type { Environment } from './examples';
-import { ensureN8nInstalled } from './n8n-install';
+import { ensureN8nInstalled } from '../kit/n8n-install';
 import { N8nInstance, stopAllInstances } from './n8n-instance';
-import { buildAndPack, verifyInstalledPackage, type LoadReport } from './package-under-test';
+import { buildAndPack, verifyInstalledPackage, type LoadReport } from '../kit/package-under-test';
+import { fetchesSignedMedia, formUploadImageToVideo, motionControlFromFiles } from './scenarios-binary';
 import { callbackPair, resumeMode, weakTokenRefused } from './scenarios-callback';
 import {
 	callbacksInReverse,
@@ -34,6 +36,7 @@ import {
 	restartWhileWaiting,
 	retryOnFail,
 } from './scenarios-field';
+import { mcpClientTools } from './scenarios-mcp';
 import { failingTask, FAIL_MARK, imageToVideoPoll, textToVideoPoll, type Figures } from './scenarios-poll';
 import { assert, CheckFailed, seconds, type ScenarioContext } from './scenario-kit';
 
@@ -44,13 +47,16 @@ const KLING_OPTIONS = { firstPollDelay: 1, pollInterval: 0.5 };
 
 type Scenario = (ctx: ScenarioContext, fig: Figures) => Promise<void>;
 const WEAK_TOKEN = 'APIXO Trigger activation refuses a short Secret Token';
-const SCENARIOS: Array<[string, Scenario]> = process.env.E2E_FIELD_ONLY ? [] : [
+const SCENARIOS: Array<[string, Scenario]> = process.env.E2E_FIELD_ONLY ? [] : ([
 	['(a) text-to-video, poll (scheduled-social-video.json)', textToVideoPoll],
 	['image-to-video, poll (image-to-video.json)', imageToVideoPoll],
 	['(b) callback pair, callbacks sent twice (callback-submit/receive.json)', callbackPair],
 	['(c) resume mode (resume-mode.json)', resumeMode],
 	['(d) failing task: CONTENT_VIOLATION (image-to-video.json, 2 photos)', failingTask],
-];
+	['(j) binary image from a form upload reaches APIXO via a signed URL (form-image-to-video.json)', formUploadImageToVideo],
+	['(k) motion control from binary files (Read/Write Files + Merge) via signed URLs', motionControlFromFiles],
+	['(l) MCP client on the MCP Server Trigger with the tools of agent-video-tools.json', mcpClientTools],
+] satisfies Array<[string, Scenario]>).filter(([name]) => !process.env.E2E_ONLY || new RegExp(process.env.E2E_ONLY).test(name));
 /** Run after the rest: (g) restarts n8n. */
 const FIELD_SCENARIOS: Array<[string, Scenario]> = [
 	['(e) Resume, 150 rows', largeResumeBatch],
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
 			apiKey,
 			taskDurationMs: (input) => markedRenderMs('prompt' in input ? input.prompt : undefined) ?? TASK_DURATION_MS,
 			deliverCallbacksTwice: true,
+			fetchMedia: fetchesSignedMedia,
 			// APIXO's 30 s / 2 min / 10 min, scaled: 2 s, 8 s, 40 s outlast an n8n restart.
 			callbackRetryDelayMs: 2000,
 			outcome: (input) => {
@@ -137,6 +144,8 @@ async function main(): Promise<void> {
 				// which apply SSRF protection only when this is on, and then refuse 127.0.0.0/8
 				// (N8N_SSRF_BLOCKED_IP_RANGES' default), where the fake APIXO server listens.
 				N8N_SSRF_PROTECTION_ENABLED: 'false',
+				// Binary inputs are signed only when stored (1.x keeps them in memory by default).
+				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 			},
 			afterInstall: ([pkg], userFolder) => {
 				try {

@@ -14,5 +14,6 @@ export type {
 	FaultAction,
 	FaultEvery,
 	FaultTarget,
+	FetchedMedia,
 	TaskOutcome,
 } from './types';

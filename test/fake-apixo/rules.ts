@@ -34,10 +34,16 @@ const isCallbackUrl = (value: string): boolean => {
 };
 
 const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL');
-const videoUrl = httpUrl.refine(
-	(value) => /\.(mp4|mov|m4v)$/i.test(parseUrl(value)?.pathname ?? ''),
-	'must be an MP4, MOV or M4V URL (path ending in .mp4, .mov or .m4v)',
-);
+/**
+ * The reference asks for "a public MP4, MOV, or M4V URL" and fails a task whose video "could not be
+ * fetched, decoded, or probed" (INVALID_VIDEO_URL): the format is the file's, judged when APIXO
+ * fetches it (fetchMedia). A path naming another type (.gif) is refused; one naming none, such as
+ * n8n's signed `/rest/binary-data/signed?token=…`, is not.
+ */
+const videoUrl = httpUrl.refine((value) => {
+	const extension = /\.([a-z0-9]+)$/i.exec(parseUrl(value)?.pathname ?? '')?.[1];
+	return extension === undefined || /^(mp4|mov|m4v)$/i.test(extension);
+}, 'must be an MP4, MOV or M4V URL (a path naming another file type is refused)');
 const prompt = z
 	.string({ required_error: 'is required', invalid_type_error: 'must be a string' })
 	.min(1, 'must not be empty')

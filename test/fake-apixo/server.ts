@@ -291,7 +291,8 @@ class FakeApixoServer implements FakeApixo {
 			resultUrlsPerTask: this.options.resultUrlsPerTask ?? 1,
 		});
 		this.tasks.set(task.taskId, task);
-		if (this.options.fetchMedia && input.mode !== 'text-to-video') this.fetchMedia(task);
+		const { fetchMedia } = this.options;
+		if (input.mode !== 'text-to-video' && (typeof fetchMedia === 'function' ? fetchMedia(input) : fetchMedia)) this.fetchMedia(task);
 		else if (task.request_type === 'callback') this.callbacks.schedule(task);
 		return { status: 200, json: { code: 200, message: 'success', data: { taskId: task.taskId } } };
 	}
@@ -299,7 +300,8 @@ class FakeApixoServer implements FakeApixo {
 	/** The task waits (pending) while its media is fetched; a bad URL fails it, as in APIXO. */
 	private fetchMedia(task: FakeTask): void {
 		task.fetchingMedia = true;
-		void fetchTaskMedia(task.input, this.options.fetchMediaTimeoutMs ?? 2000).then((failure) => {
+		task.fetchedMedia = [];
+		void fetchTaskMedia(task.input, this.options.fetchMediaTimeoutMs ?? 2000, task.fetchedMedia).then((failure) => {
 			task.fetchingMedia = false;
 			if (failure) task.outcome = failure;
 			task.readyAt = Math.max(task.readyAt, Date.now());

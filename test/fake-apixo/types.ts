@@ -74,9 +74,9 @@ export interface FakeApixoOptions {
 	/**
 	 * Fetch every image and video URL of a submit, as APIXO does, and fail the task with
 	 * INVALID_IMAGE_URL / INVALID_VIDEO_URL when one cannot be fetched or is not that media.
-	 * Off by default: most tests use example.com URLs that lead nowhere.
+	 * Off by default: most tests use example.com URLs that lead nowhere. A function picks the tasks.
 	 */
-	fetchMedia?: boolean;
+	fetchMedia?: boolean | ((input: KlingInput) => boolean);
 	/** Content-Type of result files; default video/mp4, null for none (CDNs send either). */
 	resultContentType?: string | null;
 	/** Per-URL timeout of `fetchMedia`; default 2000. */
@@ -105,6 +105,15 @@ export interface FakeTask {
 	resultUrls: string[];
 	/** While APIXO still fetches the task's media (fetchMedia), it stays `pending`. */
 	fetchingMedia?: boolean;
+	/** The files fetched for the task (fetchMedia), in the order of its image then video URLs. */
+	fetchedMedia?: FetchedMedia[];
+}
+
+export interface FetchedMedia {
+	url: string;
+	kind: 'image' | 'video';
+	contentType: string;
+	bytes: Buffer;
 }
 
 export interface CallbackRecord {

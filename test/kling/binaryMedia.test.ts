@@ -123,6 +123,25 @@ describe('Motion Control from a binary video', () => {
 		...extra,
 	});
 
+	it('sends the character image and the video as signed URLs that APIXO fetches byte for byte', async () => {
+		fake = await startFake({ fetchMedia: true });
+		instance = await startSignedBinaryServer();
+		const video = mp4Lasting(4);
+		const result = await runKling(fake, {
+			parameters: motionControl({ imageSource: 'binary', imageBinaryProperty: 'character' }),
+			items: [{ $binary: { character: file(PNG, 'image/png', 'character.png'), data: file(video, 'video/mp4', 'dance.mp4') } }],
+			instanceBaseUrl: instance.baseUrl,
+		});
+		expect(errorText(result).trim()).toBe('');
+		expect(klingOutput(result)[0].json).toMatchObject({ state: 'success', mode: 'motion-control', billedSeconds: 4 });
+		const [task] = fake.tasks.values();
+		expect(task.input).toMatchObject({ video_urls: [expect.stringMatching(/rest\/binary-data\/signed\?token=/)] });
+		expect(task.fetchedMedia?.map((media) => [media.kind, media.bytes])).toEqual([
+			['image', PNG],
+			['video', video],
+		]);
+	});
+
 	it('prices the video by the length in its bytes, without a probe', async () => {
 		fake = await startFake();
 		instance = await startSignedBinaryServer();

@@ -1,2 +1,0 @@
-/** Moved to scripts/kit/; this path stays for the scripts that import it from here. */
-export * from '../kit/package-under-test';
