@@ -115,6 +115,7 @@ export async function mcpClientTools(ctx: ScenarioContext, fig: Figures): Promis
 		assert('prompt' in (make.inputSchema.properties ?? {}) && 'taskId' in (check.inputSchema.properties ?? {}), `input schemas ${JSON.stringify([make.inputSchema, check.inputSchema])}`);
 		fig.tools = names.join(',');
 		fig.description = JSON.stringify(make.description ?? '');
+		assert(/\$0\.42/.test(make.description ?? '') && /check_a_video/.test(make.description ?? '') && /taskId/.test(check.description ?? ''), `the tools' descriptions lack price or next step: ${JSON.stringify([make.description, check.description])}`);
 
 		let window = new FakeWindow(ctx.fake);
 		const made = answer(await client.callTool({ name: 'make_a_video', arguments: { prompt: 'a paper boat on a rainy street, slow dolly in' } }));
