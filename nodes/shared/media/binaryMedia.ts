@@ -106,7 +106,7 @@ async function signedUrl(
 ): Promise<string> {
 	const helpers = ctx.helpers as SigningHelpers;
 	if (typeof helpers.createBinarySignedUrl !== 'function') {
-		throw refuse('cannot be sent: this n8n cannot sign binary data URLs', 'Update n8n to 2.x, or pass a public URL instead (Source: URL).');
+		throw refuse('cannot be sent: this n8n cannot sign binary data URLs', 'Update n8n to 1.90 or later (signed binary URLs arrived there), or pass a public URL instead (Source: URL).');
 	}
 	// Bytes a Code node (or pinned data) put inline have no stored id, and only stored data can be signed.
 	const stored = binary.id
