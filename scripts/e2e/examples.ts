@@ -55,6 +55,9 @@ export function readExample(file: string): Workflow {
 	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as Workflow;
 }
 
+/** The Kling node itself or its AI-tool variant (an agent's or an MCP Server Trigger's tool). */
+const isKling = (node: WorkflowNode): boolean => node.type === KLING_TYPE || node.type === `${KLING_TYPE}Tool`;
+
 /** The example, ready for this n8n: a copy, the original file untouched. */
 export function prepareExample(file: string, env: Environment, changes: Changes = {}): Workflow {
 	const workflow = readExample(file);
@@ -66,7 +69,7 @@ export function prepareExample(file: string, env: Environment, changes: Changes 
 			node.credentials!.apixoApi = { ...env.credential };
 			credentialRefs++;
 		}
-		if (node.type === KLING_TYPE) {
+		if (isKling(node)) {
 			const own = (node.parameters.options ?? {}) as Record<string, unknown>;
 			Object.assign(node.parameters, changes.kling ?? {});
 			node.parameters.options = { ...own, ...env.klingOptions, ...(changes.klingOptions ?? {}) };
@@ -79,7 +82,7 @@ export function prepareExample(file: string, env: Environment, changes: Changes 
 			node.parameters.fileName = inFilesDir(String(node.parameters.fileName), env.filesDir, file);
 		}
 	}
-	const klingNodes = workflow.nodes.filter((node) => node.type === KLING_TYPE).length;
+	const klingNodes = workflow.nodes.filter(isKling).length;
 	if (credentialRefs !== klingNodes) throw new Error(`${file}: ${klingNodes} Kling nodes but ${credentialRefs} credential references`);
 	return workflow;
 }
