@@ -1,5 +1,5 @@
 import type { FakeApixo } from '../fake-apixo';
-import { errorText, runKling, startFake } from '../support/kling';
+import { errorText, imageToVideoFromBinaryJpeg, runKling, startFake } from '../support/kling';
 
 // n8n-core gained `createBinarySignedUrl` in the release n8n 1.90 ships; n8n 1.85–1.89 lack it.
 // Taking it out of n8n-core's binary helpers runs the node as those versions do.
@@ -19,21 +19,10 @@ jest.mock('n8n-core/dist/execution-engine/node-execution-context/utils/binary-he
 let fake: FakeApixo;
 afterEach(async () => await fake.close());
 
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a frame of the start image')]);
-
 describe('binary media on an n8n without signed URLs (1.85–1.89)', () => {
 	it('refuses before paying, naming the n8n that can sign and the URL alternative', async () => {
 		fake = await startFake();
-		const result = await runKling(fake, {
-			parameters: {
-				resource: 'video',
-				operation: 'imageToVideo',
-				prompt: 'the character waves',
-				startImageSource: 'binary',
-				options: { allowPrivateCallbackUrl: true, download: false },
-			},
-			items: [{ $binary: { data: { base64: JPEG.toString('base64'), mimeType: 'image/jpeg', fileName: 'a.jpg' } } }],
-		});
+		const result = await runKling(fake, imageToVideoFromBinaryJpeg({ allowPrivateCallbackUrl: true, download: false }));
 		expect(errorText(result)).toMatch(/this n8n cannot sign binary data URLs/);
 		expect(errorText(result)).toMatch(/Update n8n to 1\.90 or later/);
 		expect(fake.stats.requests).toBe(0);

@@ -8,7 +8,9 @@ import {
 	KLING_NODE_NAME,
 	KLING_TOOL_TYPE,
 	KLING_TYPE,
+	START_FRAME_JPEG,
 	errorText,
+	imageToVideoFromBinaryJpeg,
 	klingOutput,
 	runKling,
 	startFake,
@@ -139,23 +141,15 @@ describe('Dry Run with binary media and as a tool', () => {
 
 	it('signs binary media (free): the request holds the signed URL APIXO would fetch', async () => {
 		instance = await startSignedBinaryServer();
-		const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a frame of the start image')]);
 		const result = await runKling(fake, {
-			parameters: {
-				resource: 'video',
-				operation: 'imageToVideo',
-				prompt: 'the character waves',
-				startImageSource: 'binary',
-				options: { download: false, allowPrivateCallbackUrl: true, dryRun: true },
-			},
-			items: [{ $binary: { data: { base64: jpeg.toString('base64'), mimeType: 'image/jpeg', fileName: 'start.jpg' } } }],
+			...imageToVideoFromBinaryJpeg({ download: false, allowPrivateCallbackUrl: true, dryRun: true }, 'start.jpg'),
 			instanceBaseUrl: instance.baseUrl,
 		});
 		const [item] = klingOutput(result);
 		expect(item.json.state).toBe('planned');
 		const [url] = (item.json.request as { input: { image_urls: string[] } }).input.image_urls;
 		expect(url).toMatch(new RegExp(`^${instance.baseUrl}rest/binary-data/signed\\?token=`));
-		expect(Buffer.from(await (await fetch(url)).arrayBuffer())).toEqual(jpeg);
+		expect(Buffer.from(await (await fetch(url)).arrayBuffer())).toEqual(START_FRAME_JPEG);
 		expect(fake.stats.requests).toBe(0);
 	});
 

@@ -82,3 +82,13 @@ export const textToVideo = (extra: INodeParameters = {}): INodeParameters => ({
 	prompt: 'a cinematic city skyline at sunset, slow camera push-in',
 	...extra,
 });
+
+export const START_FRAME_JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a frame of the start image')]);
+
+/** Image to Video whose start frame is the input item's binary `data`: START_FRAME_JPEG. */
+export function imageToVideoFromBinaryJpeg(options: IDataObject, fileName = 'a.jpg'): Pick<KlingRun, 'parameters' | 'items'> {
+	return {
+		parameters: { resource: 'video', operation: 'imageToVideo', prompt: 'the character waves', startImageSource: 'binary', options },
+		items: [{ $binary: { data: { base64: START_FRAME_JPEG.toString('base64'), mimeType: 'image/jpeg', fileName } } }],
+	};
+}
