@@ -6,7 +6,6 @@ import type { RemoteFake } from '../fake/remoteFake';
 import { runKling, succeeded } from '../kling';
 import { cpuMsSince, secs } from '../measure';
 import type { Row, Section } from '../report';
-import { DOCUMENTED_LIMIT_PER_SECOND } from '../../nodes/shared/transport/adaptiveRate';
 
 export const BATCH_POLL = { firstPollDelay: 0.5, pollInterval: 0.1 };
 /** The node's defaults (adaptive pacing, Max Concurrency 10) except poll times scaled to the fake's. */
@@ -30,29 +29,13 @@ export function idealReads(durationMs: number, firstPollDelayMs: number, pollInt
 	return 1 + Math.max(0, Math.ceil((durationMs - firstPollDelayMs) / pollIntervalMs));
 }
 
-/**
- * The batch's shortest possible wall time when every request keeps to APIXO's documented
- * 10,000 a minute (the default ceiling): submits in item order, 6 ms apart, each task then
- * rendering its full time. Real renders take 60–180 s, so this spread is negligible there;
- * with renders scaled to 1–3 s it is not.
- */
-export function documentedLimitFloorMs(durations: number[]): number {
-	return submitOrderFloorMs(durations, DOCUMENTED_LIMIT_PER_SECOND);
-}
-
 /** The last task's end when submits go out in item order at exactly `perSecond`. */
 export function submitOrderFloorMs(durations: number[], perSecond: number): number {
 	return Math.max(...durations.map((duration, i) => (i * 1000) / perSecond + duration));
 }
 
-export interface BatchFigures {
-	items: number;
-	wallMs: number;
-}
-
-export async function batchScenario(fake: RemoteFake, sizes: number[]): Promise<{ section: Section; figures: BatchFigures[] }> {
+export async function batchScenario(fake: RemoteFake, sizes: number[]): Promise<Section> {
 	const rows: Row[] = [];
-	const figures: BatchFigures[] = [];
 	const firstMs = BATCH_POLL.firstPollDelay * 1000;
 	const intervalMs = BATCH_POLL.pollInterval * 1000;
 	for (const n of sizes) {
@@ -63,7 +46,6 @@ export async function batchScenario(fake: RemoteFake, sizes: number[]): Promise<
 		const cpuMs = cpuMsSince(cpu);
 		const stats = await fake.stats();
 		await fake.close();
-		figures.push({ items: n, wallMs: run.wallMs });
 
 		const slowest = Math.max(...durations);
 		const ratio = run.wallMs / slowest;
@@ -96,11 +78,6 @@ export async function batchScenario(fake: RemoteFake, sizes: number[]): Promise<
 			{ scenario, metric: 'submits', measured: String(stats.submits), target: `= items (${n})`, pass: stats.submits === n },
 			{
 				scenario,
-				metric: 'floor at APIXO’s documented 10,000 requests/min (the default ceiling) ÷ slowest',
-				measured: `${(documentedLimitFloorMs(durations) / slowest).toFixed(3)} (submits alone, 6 ms apart in item order: ${secs(documentedLimitFloorMs(durations))}); wall ÷ this floor ${(run.wallMs / documentedLimitFloorMs(durations)).toFixed(3)}`,
-			},
-			{
-				scenario,
 				metric: 'where the time went',
 				measured:
 					`last submit +${lastSubmit} ms, last video ready +${secs(lastReady)}, wall − last ready ${(run.wallMs - lastReady).toFixed(0)} ms; ` +
@@ -109,14 +86,11 @@ export async function batchScenario(fake: RemoteFake, sizes: number[]): Promise<
 		);
 	}
 	return {
-		figures,
-		section: {
-			title: '1. Batch',
-			setup:
-				`task times spread evenly over [1 s, 3 s] by item index (one item: 3 s); firstPollDelay ${BATCH_POLL.firstPollDelay} s, ` +
-				`pollInterval ${BATCH_POLL.pollInterval} s, timeout 60 s, every other option at its default (adaptive pacing, maxConcurrency 10, ` +
-				`download on); ideal reads for a task of d s = 1 + ceil((d − firstPollDelay) / pollInterval).`,
-			rows,
-		},
+		title: '1. Batch',
+		setup:
+			`task times spread evenly over [1 s, 3 s] by item index (one item: 3 s); firstPollDelay ${BATCH_POLL.firstPollDelay} s, ` +
+			`pollInterval ${BATCH_POLL.pollInterval} s, timeout 60 s, every other option at its default (adaptive pacing, maxConcurrency 10, ` +
+			`download on); ideal reads for a task of d s = 1 + ceil((d − firstPollDelay) / pollInterval).`,
+		rows,
 	};
 }

@@ -112,8 +112,8 @@ export async function overheadScenario(fake: RemoteFake, items: number): Promise
 			'runs in a child process; its CPU is shown apart). The node’s own CPU is the total minus that of a bench-only node ' +
 			'(bench/httpProbe.ts) sending the same submit and status read per item through the same n8n helper, 24 at once, ' +
 			`median of ${MEASURED_RUNS} runs after one warm-up. Stalls: a 5 ms timer; a gap counts as a stall for as long as this ` +
-			`process used the CPU in it. ${MEASURED_RUNS + 1} runs back to back: the first (cold JIT) is shown ` +
-			'for information, the target applies to the median of the others (a long-running n8n is warm). Memory sampled every ' +
+			`process used the CPU in it. ${MEASURED_RUNS + 1} runs back to back: CPU figures are the median of the runs after the ` +
+			'first (a long-running n8n is warm; the first, cold JIT, is shown for information); the stall target holds for every run, the first included. Memory sampled every ' +
 			'20 ms (growth measured from a forced GC before the first run); the kernel’s peak (VmHWM) cross-checks the sampled peak.',
 		rows: [
 			{ scenario, metric: 'items succeeded (every run)', measured: `${ok} / ${items}`, target: `${items} / ${items}`, pass: ok === items && all.every((m) => m.outputs === items) },

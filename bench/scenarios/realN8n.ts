@@ -51,6 +51,57 @@ function batchWorkflow(credential: { id: string; name: string }, items: number) 
 	};
 }
 
+interface BatchRun {
+	ok: number;
+	status: string;
+	/** The Kling node's run time, as n8n records it. */
+	nodeMs: number;
+	executionMs: number;
+	/** From the node's start. */
+	firstSubmitMs: number;
+	lastSubmitMs: number;
+	lastReadyMs: number;
+	submits: number;
+	statusReads: number;
+	downloads: number;
+	rateLimited: number;
+}
+
+/** One execution of the batch, against a fake of its own (the credential points at it). */
+async function runBatch(n8n: N8nInstance, fake: RemoteFake, durations: number[], label: string): Promise<BatchRun> {
+	const baseUrl = await fake.start({ durationsByItem: durations });
+	try {
+		const credential = await n8n.rest.createCredential('apixoApi', { apiKey: API_KEY, baseUrl }, `APIXO (bench, ${label})`);
+		const saved = await n8n.rest.importWorkflow(batchWorkflow(credential, durations.length));
+		const run = await n8n.rest.runWorkflowManually(saved.id, 'Start');
+		if (!run.executionId) throw new Error(`n8n started no execution: ${JSON.stringify(run)}`);
+		const execution = await n8n.rest.waitForExecution(run.executionId, ['success', 'error', 'crashed', 'canceled'], 120_000);
+		const stats = await fake.stats();
+		const kling = execution.data.resultData.runData[KLING]?.[0] as { executionTime?: number; startTime?: number } | undefined;
+		const nodeStartedAt = kling?.startTime ?? NaN;
+		const output = execution.status === 'success' ? (nodeOutput(execution, KLING) as Array<{ state?: string }>) : [];
+		return {
+			ok: output.filter((item) => item.state === 'success').length,
+			status: execution.status,
+			nodeMs: kling?.executionTime ?? NaN,
+			executionMs: Date.parse(execution.stoppedAt ?? '') - Date.parse(execution.startedAt ?? ''),
+			firstSubmitMs: Math.min(...stats.tasks.map((task) => task.createTime)) - nodeStartedAt,
+			lastSubmitMs: Math.max(...stats.tasks.map((task) => task.createTime)) - nodeStartedAt,
+			lastReadyMs: Math.max(...stats.tasks.map((task) => task.readyAt)) - nodeStartedAt,
+			submits: stats.submits,
+			statusReads: stats.statusReads,
+			downloads: stats.downloads,
+			rateLimited: stats.rateLimited,
+		};
+	} finally {
+		await fake.close();
+	}
+}
+
+const timeline = (run: BatchRun) =>
+	`first submit +${secs(run.firstSubmitMs)}, last submit +${secs(run.lastSubmitMs)}, last video ready +${secs(run.lastReadyMs)}, ` +
+	`node done +${secs(run.nodeMs)}`;
+
 export async function realN8nScenario(fake: RemoteFake, log: (text: string) => void): Promise<Section> {
 	const durations = spreadDurations(REAL_N8N_ITEMS);
 	const slowest = Math.max(...durations);
@@ -63,39 +114,36 @@ export async function realN8nScenario(fake: RemoteFake, log: (text: string) => v
 			// The fake listens on loopback, which n8n's SSRF protection would refuse.
 			env: { N8N_SSRF_PROTECTION_ENABLED: 'false' },
 		});
-		const baseUrl = await fake.start({ durationsByItem: durations });
-		const credential = await n8n.rest.createCredential('apixoApi', { apiKey: API_KEY, baseUrl }, 'APIXO (bench)');
-		const saved = await n8n.rest.importWorkflow(batchWorkflow(credential, REAL_N8N_ITEMS));
-		log(`  n8n ${n8n.install.n8nVersion} up; running the batch`);
-		const run = await n8n.rest.runWorkflowManually(saved.id, 'Start');
-		if (!run.executionId) throw new Error(`n8n started no execution: ${JSON.stringify(run)}`);
-		const execution = await n8n.rest.waitForExecution(run.executionId, ['success', 'error', 'crashed', 'canceled'], 120_000);
-		const stats = await fake.stats();
-		await fake.close();
-		const kling = execution.data.resultData.runData[KLING]?.[0] as { executionTime?: number } | undefined;
-		const nodeMs = kling?.executionTime ?? NaN;
-		const executionMs = Date.parse(execution.stoppedAt ?? '') - Date.parse(execution.startedAt ?? '');
-		const output = execution.status === 'success' ? (nodeOutput(execution, KLING) as Array<{ state?: string }>) : [];
-		const ok = output.filter((item) => item.state === 'success').length;
-		const firstSubmit = Math.min(...stats.tasks.map((task) => task.createTime));
-		const lastSubmit = Math.max(...stats.tasks.map((task) => task.createTime)) - firstSubmit;
-		const lastReady = Math.max(...stats.tasks.map((task) => task.readyAt)) - firstSubmit;
+		log(`  n8n ${n8n.install.n8nVersion} up; running the batch twice (cold, then warm)`);
+		const cold = await runBatch(n8n, fake, durations, 'cold');
+		const warm = await runBatch(n8n, fake, durations, 'warm');
 		const scenario = `7. Real n8n ${n8n.install.n8nVersion}, ${REAL_N8N_ITEMS}-item poll batch`;
 		const rows: Row[] = [
-			{ scenario, metric: 'items succeeded', measured: `${ok} / ${REAL_N8N_ITEMS} (execution ${execution.status})`, target: `${REAL_N8N_ITEMS} / ${REAL_N8N_ITEMS}`, pass: ok === REAL_N8N_ITEMS },
 			{
 				scenario,
-				metric: 'wall ÷ slowest task (the Kling node’s run time, as n8n records it)',
-				measured: `${(nodeMs / slowest).toFixed(3)} (${secs(nodeMs)} ÷ ${secs(slowest)})`,
-				target: `≤ ${TARGET_RATIO}`,
-				pass: nodeMs <= TARGET_RATIO * slowest,
+				metric: 'items succeeded (both runs)',
+				measured: `${cold.ok} and ${warm.ok} / ${REAL_N8N_ITEMS} (executions ${cold.status}, ${warm.status})`,
+				target: `${REAL_N8N_ITEMS} / ${REAL_N8N_ITEMS}`,
+				pass: cold.ok === REAL_N8N_ITEMS && warm.ok === REAL_N8N_ITEMS,
 			},
 			{
 				scenario,
-				metric: 'whole execution, requests',
+				metric: 'wall ÷ slowest task (the Kling node’s run time, as n8n records it), second run',
+				measured: `${(warm.nodeMs / slowest).toFixed(3)} (${secs(warm.nodeMs)} ÷ ${secs(slowest)})`,
+				target: `≤ ${TARGET_RATIO}`,
+				pass: warm.nodeMs <= TARGET_RATIO * slowest,
+			},
+			{
+				scenario,
+				metric: 'second run: timeline from the node’s start, requests',
 				measured:
-					`${secs(executionMs)} (trigger → Code → Kling, n8n's startedAt → stoppedAt); from the first submit: last submit +${secs(lastSubmit)}, ` +
-					`last video ready +${secs(lastReady)}; ${stats.submits} submits, ${stats.statusReads} status reads, ${stats.downloads} downloads, ${stats.rateLimited} rate limited`,
+					`${timeline(warm)}; whole execution ${secs(warm.executionMs)} (trigger → Code → Kling); ` +
+					`${warm.submits} submits, ${warm.statusReads} status reads, ${warm.downloads} downloads, ${warm.rateLimited} rate limited`,
+			},
+			{
+				scenario,
+				metric: 'first run after n8n started (cold): wall ÷ slowest, timeline',
+				measured: `${(cold.nodeMs / slowest).toFixed(3)}; ${timeline(cold)}`,
 			},
 		];
 		return {
@@ -104,7 +152,8 @@ export async function realN8nScenario(fake: RemoteFake, log: (text: string) => v
 				`the package packed by npm pack and installed into the pinned n8n (scripts/e2e), n8n on loopback with SSRF protection off ` +
 				`(the fake listens on 127.0.0.1); Manual Trigger → Code (${REAL_N8N_ITEMS} prompts) → Kling 3.0 (APIXO), run over n8n's REST API; ` +
 				`task times over [1 s, 3 s], the batch's options (firstPollDelay ${BATCH_OPTIONS.firstPollDelay} s, pollInterval ${BATCH_OPTIONS.pollInterval} s, ` +
-				`every other option at its default, download on into n8n's default binary-data mode).`,
+				`every other option at its default, download on into n8n's default binary-data mode). The same batch runs twice in the ` +
+				'same n8n: the target applies to the second (a long-running n8n is warm), the first is shown for information.',
 			rows,
 		};
 	} finally {

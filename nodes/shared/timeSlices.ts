@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 /** Longest stretch of work before other executions of the same n8n get the event loop back. */
-const SLICE_MS = 20;
+const SLICE_MS = 10;
 
 /**
  * Lets long loops over items (validating, pricing 1000 of them) give the event loop back every

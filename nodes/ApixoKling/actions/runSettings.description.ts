@@ -119,7 +119,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0, numberPrecision: 1 },
 			default: 166,
 			description:
-				'Upper bound for the pace of requests to APIXO from this run. Without this option the node finds your account’s rate limit by itself: it starts at 20/s, slows down when APIXO answers 429 and speeds up again, up to APIXO’s documented 10,000 requests a minute (166/s). 0 turns pacing off (only for a proxy that paces requests itself).',
+				'Upper bound for the pace of requests to APIXO from this run. Without this option the node finds your account’s rate limit by itself: it starts at 20/s, doubles while APIXO keeps up, slows down when APIXO answers 429 and speeds up again, never sending more than APIXO’s documented 10,000 requests in any minute. 0 turns pacing off (only for a proxy that paces requests itself).',
 		},
 		{
 			displayName: 'Poll Interval (Seconds)',

@@ -1,25 +1,18 @@
 /**
  * How fast one execution may send to APIXO, found by itself: APIXO documents no limit for this
- * model (older video pages say 10,000 requests a minute) and limits vary by account, so the
- * rate starts modestly, doubles each round trip while requests queue and none is refused
- * (slow start), drops on a 429 to what APIXO was letting through, and then probes upward by
- * small steps after a quiet spell.
+ * model (older video pages say 10,000 requests a minute, see MinuteBudget) and limits vary by
+ * account, so the rate starts modestly, doubles each round trip while requests queue and none
+ * is refused (slow start), drops on a 429 to what APIXO was letting through, and then probes
+ * upward by small steps after a quiet spell.
  */
 
-/** APIXO's highest documented limit, 10,000 requests a minute: the ceiling unless the user sets one. */
-export const DOCUMENTED_LIMIT_PER_SECOND = 10_000 / 60;
 /**
- * 20/s sustains 200 tasks polled every 10 s and is an eighth of the documented limit; it
- * doubles only once APIXO has answered a request sent at it, so against a lower account
- * limit at most a round trip's worth of requests goes out before the first 429 says so.
+ * 20/s sustains 200 tasks polled every 10 s; it doubles only once APIXO has answered a request
+ * sent at it, so against a lower account limit at most a round trip's worth of requests goes
+ * out before the first 429 says so.
  */
 export const START_PER_SECOND = 20;
 const MIN_PER_SECOND = 0.5;
-/**
- * Doubling at most this often: a per-second limit refuses nothing before its allowance is
- * spent, so a faster ramp would only overshoot further before the first 429 arrives.
- */
-const RAMP_STEP_MS = 100;
 /** After a 429, the rate creeps up only after this long without another one. */
 const PROBE_EVERY_MS = 5000;
 /** A 429 with no request let through in the last second (a block, not a rate) costs this share. */
@@ -74,13 +67,14 @@ export class AdaptiveRate {
 
 	/**
 	 * APIXO answered a request sent at `sentAt` without a rate limit. While ramping, an answer to
-	 * a request sent at the current rate proves that rate: double it (once per round trip, at
-	 * most every RAMP_STEP_MS).
+	 * a request sent at the current rate proves that rate: double it, once per round trip. A
+	 * per-second limit refuses nothing before its allowance is spent, so the overshoot is what is
+	 * in flight when the first 429 comes back, which the client's cap on requests in flight bounds.
 	 */
 	answered(sentAt: number, now: number): void {
 		this.delivered.push(sentAt);
 		while (this.delivered.length > 0 && this.delivered[0] < now - DELIVERY_WINDOW_MS) this.delivered.shift();
-		if (this.ramping && this.queueing && sentAt >= this.lastChangeAt && now - this.lastChangeAt >= RAMP_STEP_MS) {
+		if (this.ramping && this.queueing && sentAt >= this.lastChangeAt) {
 			this.raiseTo(this.perSecond * 2, now);
 		}
 	}

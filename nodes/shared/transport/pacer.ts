@@ -1,16 +1,25 @@
 import { sleepUnlessCancelled } from '../sleepUnlessCancelled';
 
-import { AdaptiveRate, DOCUMENTED_LIMIT_PER_SECOND } from './adaptiveRate';
+import { AdaptiveRate } from './adaptiveRate';
+import { MinuteBudget } from './minuteBudget';
 
 /** Requests started per event-loop turn: each costs n8n's HTTP stack most of a millisecond. */
-const TURNS_PER_TICK = 10;
+const TURNS_PER_TICK = 5;
+/**
+ * Where the ramp stops when the user set no rate: n8n's HTTP stack spends about a millisecond of
+ * CPU per request, so one execution cannot send much faster anyway.
+ */
+const FASTEST_PER_SECOND = 1000;
+/** How late a timer fires when the event loop is busy with answers. */
+const TIMER_LAG_MS = 4;
 /** The longest Retry-After a per-second rate limit gives. */
 const ONE_SECOND_LIMIT_MS = 1000;
 
 export interface PacingSettings {
 	/**
-	 * The highest rate the pacer may reach. Unset: APIXO's documented limit. 0: no pacing at
-	 * all (saved workflows from before adaptive pacing use it; Retry-After still holds requests back).
+	 * The highest rate the pacer may reach. Unset: APIXO's documented 10,000 requests a minute
+	 * (MinuteBudget), whatever the pace within it. 0: no pacing at all
+	 * (saved workflows from before adaptive pacing use it; Retry-After still holds requests back).
 	 */
 	maxRequestsPerSecond?: number;
 	/** No Retry-After holds every request back longer than this (the run's Timeout). */
@@ -24,6 +33,9 @@ export interface PacingSettings {
 export class RequestPacer {
 	private readonly rate: AdaptiveRate | undefined;
 
+	/** Only when the user set no rate of their own. */
+	private readonly budget: MinuteBudget | undefined;
+
 	private readonly waiting: Array<() => void> = [];
 
 	private serving = false;
@@ -32,12 +44,20 @@ export class RequestPacer {
 
 	private pausedUntil = 0;
 
+	/**
+	 * Turns given since the loop last slept. Kept across loops: answers arriving together each
+	 * start a loop of their own, and their sends would otherwise all go out in one event-loop turn.
+	 */
+	private turnsSinceYield = 0;
+
 	constructor(
 		private readonly settings: PacingSettings,
 		private readonly cancelSignal?: AbortSignal,
 	) {
-		const ceiling = settings.maxRequestsPerSecond ?? DOCUMENTED_LIMIT_PER_SECOND;
-		this.rate = ceiling > 0 ? new AdaptiveRate(ceiling, Date.now()) : undefined;
+		const now = Date.now();
+		const ceiling = settings.maxRequestsPerSecond ?? FASTEST_PER_SECOND;
+		this.rate = ceiling > 0 ? new AdaptiveRate(ceiling, now) : undefined;
+		this.budget = settings.maxRequestsPerSecond === undefined ? new MinuteBudget() : undefined;
 	}
 
 	get requestsPerSecond(): number {
@@ -86,18 +106,22 @@ export class RequestPacer {
 	 */
 	private async serve(): Promise<void> {
 		this.serving = true;
-		let turnsThisTick = 0;
 		try {
 			while (this.waiting.length > 0) {
 				const now = Date.now();
-				const turnAt = Math.max(this.pausedUntil, this.rate ? this.lastTurnAt + this.rate.spacingMs : 0);
-				if (turnAt > now || turnsThisTick >= TURNS_PER_TICK) {
+				const turnAt = Math.max(
+					this.pausedUntil,
+					this.rate ? this.lastTurnAt + this.rate.spacingMs : 0,
+					this.budget?.nextRequestAt(now) ?? 0,
+				);
+				if (turnAt > now || this.turnsSinceYield >= TURNS_PER_TICK) {
 					await sleepUnlessCancelled(Math.max(0, turnAt - now), this.cancelSignal);
-					turnsThisTick = 0;
+					this.turnsSinceYield = 0;
 					continue;
 				}
 				if (this.rate) this.pace(this.rate, now);
-				turnsThisTick++;
+				this.budget?.spend(now);
+				this.turnsSinceYield++;
 				this.waiting.shift()?.();
 			}
 		} catch {
@@ -110,8 +134,9 @@ export class RequestPacer {
 
 	private pace(rate: AdaptiveRate, now: number): void {
 		if (this.waiting.length > 1) rate.demandExceeded(now);
-		// A late timer may catch up a little, else timer lag would lower the rate; not a whole
-		// turn, or two requests go out together and a strict limiter counts one too many.
-		this.lastTurnAt = Math.max(this.lastTurnAt + rate.spacingMs, now - rate.spacingMs / 4);
+		// A late timer may catch up a little, else timer lag would lower the rate. At slow rates
+		// not a whole turn, or two requests go out together and a strict limiter counts one too
+		// many; at fast ones a busy event loop fires timers milliseconds late, several turns.
+		this.lastTurnAt = Math.max(this.lastTurnAt + rate.spacingMs, now - Math.max(rate.spacingMs / 4, TIMER_LAG_MS));
 	}
 }
