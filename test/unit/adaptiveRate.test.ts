@@ -104,6 +104,42 @@ describe('adaptive pacing (AIMD)', () => {
 		expect(rate.requestsPerSecond - cut).toBeCloseTo(2 * step);
 	});
 
+	it('after each probe that draws a 429, waits twice as long before the next, up to a minute', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(CEILING, 0);
+		sendFor(rate, clock, 1000);
+		rate.rateLimited(clock.now, clock.now);
+		const probeWaits: number[] = [];
+		for (let probe = 0; probe < 6; probe++) {
+			const before = rate.requestsPerSecond;
+			const from = clock.now;
+			while (rate.requestsPerSecond === before) sendFor(rate, clock, 100);
+			probeWaits.push(Math.round((clock.now - from) / 1000));
+			// A hard limit: the probe's first request is refused.
+			rate.rateLimited(clock.now, clock.now);
+		}
+		expect(probeWaits).toEqual([5, 10, 20, 40, 60, 60]);
+	});
+
+	it('probes at the base pace again once a probe went a whole wait without a 429', () => {
+		const clock = { now: 0 };
+		const rate = new AdaptiveRate(CEILING, 0);
+		sendFor(rate, clock, 1000);
+		// A block rather than a rate: the cut leaves room below the ceiling for three probes.
+		clock.now += 2000;
+		rate.rateLimited(clock.now, clock.now);
+		sendFor(rate, clock, 5100);
+		rate.rateLimited(clock.now, clock.now);
+		// The next probe waits 10 s; this one is let through, and the one after comes 5 s later.
+		sendFor(rate, clock, 10_100);
+		const afterProbe = rate.requestsPerSecond;
+		sendFor(rate, clock, 10_000);
+		expect(rate.requestsPerSecond).toBeGreaterThan(afterProbe);
+		const again = rate.requestsPerSecond;
+		sendFor(rate, clock, 5_100);
+		expect(rate.requestsPerSecond).toBeGreaterThan(again);
+	});
+
 	it('never goes below half a request per second', () => {
 		const clock = { now: 0 };
 		const rate = new AdaptiveRate(CEILING, 0);

@@ -38,6 +38,21 @@ describe('the request pacer', () => {
 		expect(sentAt[100] - sentAt[0]).toBeGreaterThanOrEqual(2_000);
 	});
 
+	it('after a Retry-After pause, spaces the turns from the end of the pause: no catching up on time that was waited on purpose', async () => {
+		jest.useFakeTimers({ now: 0 });
+		const pacer = new RequestPacer({ maxRequestsPerSecond: 4, longestPauseMs: 60_000 });
+		const first = await pacer.takeTurn();
+		pacer.rateLimited(first, 2_000);
+		const sentAt: number[] = [];
+		const turns = Promise.all([0, 1, 2].map(async () => sentAt.push(await pacer.takeTurn())));
+		await jest.advanceTimersByTimeAsync(5_000);
+		await turns;
+		const spacingMs = (1000 + 25) / 4;
+		expect(sentAt[0]).toBeGreaterThanOrEqual(2_000);
+		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(Math.floor(spacingMs));
+		expect(sentAt[2] - sentAt[1]).toBeGreaterThanOrEqual(Math.floor(spacingMs));
+	});
+
 	it('gives the event loop back every few turns, even when each turn starts a loop of its own', async () => {
 		const pacer = new RequestPacer({ maxRequestsPerSecond: 0, longestPauseMs: 60_000 });
 		let timerRan = false;

@@ -15,6 +15,11 @@ export const START_PER_SECOND = 20;
 const MIN_PER_SECOND = 0.5;
 /** After a 429, the rate creeps up only after this long without another one. */
 const PROBE_EVERY_MS = 5000;
+/**
+ * A probe that drew a 429 found a hard limit: the next waits twice as long, up to this, so a
+ * steady account limit costs a 429 a minute rather than one every few seconds.
+ */
+const LONGEST_PROBE_WAIT_MS = 60_000;
 /** A 429 with no request let through in the last second (a block, not a rate) costs this share. */
 const CUT_FACTOR = 0.85;
 /** Whatever got through, the rate a 429 refused is not tried again at once. */
@@ -39,6 +44,11 @@ export class AdaptiveRate {
 
 	private probeStep = MIN_PER_SECOND;
 
+	private probeEveryMs = PROBE_EVERY_MS;
+
+	/** The last change was a probe upward, not yet answered by a 429. */
+	private probing = false;
+
 	/** When the requests APIXO answered without a rate limit were sent, over the last second. */
 	private readonly delivered: number[] = [];
 
@@ -61,8 +71,11 @@ export class AdaptiveRate {
 	/** A turn was given while others waited: more is asked than the rate allows. */
 	demandExceeded(now: number): void {
 		this.queueing = true;
-		if (this.ramping || now - this.lastChangeAt < PROBE_EVERY_MS) return;
+		if (this.ramping || now - this.lastChangeAt < this.probeEveryMs) return;
+		// The last probe went a whole wait without a 429: the limit may have moved, probe at the base pace again.
+		if (this.probing) this.probeEveryMs = PROBE_EVERY_MS;
 		this.raiseTo(this.perSecond + this.probeStep, now);
+		this.probing = true;
 	}
 
 	/**
@@ -90,6 +103,8 @@ export class AdaptiveRate {
 		const lettingThrough = this.delivered.filter((at) => at >= now - DELIVERY_WINDOW_MS).length;
 		const allowed = lettingThrough > 0 ? lettingThrough : this.perSecond * CUT_FACTOR;
 		this.ramping = false;
+		if (this.probing) this.probeEveryMs = Math.min(LONGEST_PROBE_WAIT_MS, 2 * this.probeEveryMs);
+		this.probing = false;
 		this.perSecond = Math.max(MIN_PER_SECOND, Math.min(allowed, this.perSecond * BELOW_REFUSED));
 		this.probeStep = Math.max(MIN_PER_SECOND / 10, this.perSecond * PROBE_STEP_FRACTION);
 		this.lastCutAt = now;

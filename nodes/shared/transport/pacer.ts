@@ -109,17 +109,16 @@ export class RequestPacer {
 		try {
 			while (this.waiting.length > 0) {
 				const now = Date.now();
-				const turnAt = Math.max(
-					this.pausedUntil,
-					this.rate ? this.lastTurnAt + this.rate.spacingMs : 0,
-					this.budget?.nextRequestAt(now) ?? 0,
-				);
+				const spacedAt = this.rate ? this.lastTurnAt + this.rate.spacingMs : 0;
+				const budgetAt = this.budget?.nextRequestAt(now) ?? 0;
+				const heldUntil = Math.max(this.pausedUntil, budgetAt > now ? budgetAt : 0);
+				const turnAt = Math.max(heldUntil, spacedAt);
 				if (turnAt > now || this.turnsSinceYield >= TURNS_PER_TICK) {
 					await sleepUnlessCancelled(Math.max(0, turnAt - now), this.cancelSignal);
 					this.turnsSinceYield = 0;
 					continue;
 				}
-				if (this.rate) this.pace(this.rate, now);
+				if (this.rate) this.pace(this.rate, now, heldUntil > spacedAt);
 				this.budget?.spend(now);
 				this.turnsSinceYield++;
 				this.waiting.shift()?.();
@@ -132,11 +131,13 @@ export class RequestPacer {
 		}
 	}
 
-	private pace(rate: AdaptiveRate, now: number): void {
+	private pace(rate: AdaptiveRate, now: number, heldBack: boolean): void {
 		if (this.waiting.length > 1) rate.demandExceeded(now);
 		// A late timer may catch up a little, else timer lag would lower the rate. At slow rates
 		// not a whole turn, or two requests go out together and a strict limiter counts one too
-		// many; at fast ones a busy event loop fires timers milliseconds late, several turns.
-		this.lastTurnAt = Math.max(this.lastTurnAt + rate.spacingMs, now - Math.max(rate.spacingMs / 4, TIMER_LAG_MS));
+		// many; at fast ones a busy event loop fires timers milliseconds late, several turns. A
+		// turn held back by a pause or the minute's budget was not late: nothing to catch up.
+		const catchUpMs = heldBack ? 0 : Math.max(rate.spacingMs / 4, TIMER_LAG_MS);
+		this.lastTurnAt = Math.max(this.lastTurnAt + rate.spacingMs, now - catchUpMs);
 	}
 }
